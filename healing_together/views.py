@@ -1,5 +1,6 @@
 """Project-level pages: home, health check, robots.txt and the static content pages."""
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
@@ -15,7 +16,14 @@ class HomeView(TemplateView):
 
 
 class PrivacyView(TemplateView):
+    """What is stored, why and for how long (the figures come from settings)."""
+
     template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            CONTACT_RETENTION_DAYS=settings.CONTACT_MESSAGE_RETENTION_DAYS, **kwargs
+        )
 
 
 class AboutView(TemplateView):

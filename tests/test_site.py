@@ -157,3 +157,13 @@ def test_every_page_has_help_now_and_security_headers(client):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "geolocation=()" in response["Permissions-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_privacy_page_states_retention(client, settings):
+    settings.CONTACT_MESSAGE_RETENTION_DAYS = 30
+    response = client.get("/en/privacy/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "30 days" in content
+    assert "no tracking cookie" in content

@@ -15,7 +15,7 @@
   // On wide screens the navigation is always visible: keep its <details> open.
   var nav = document.querySelector(".site-nav");
   if (nav && window.matchMedia) {
-    var wide = window.matchMedia("(min-width: 56rem)");
+    var wide = window.matchMedia("(min-width: 68rem)");
     var sync = function () { if (wide.matches) nav.open = true; };
     sync();
     if (wide.addEventListener) wide.addEventListener("change", sync);
