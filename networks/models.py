@@ -6,9 +6,10 @@ This app is the base layer: it imports no other app of the project.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .i18n import translated
+from .i18n import translated, translated_language
 
 
 class RegionQuerySet(models.QuerySet):
@@ -100,6 +101,10 @@ class PostalCode(models.Model):
 
     @property
     def municipality(self) -> str:
+        # Statbel gives French and Dutch names; for the nine German-speaking municipalities
+        # the Dutch column holds the German form (Sankt Vith, Büllingen), the right one in German.
+        if self.in_german_community and (translation.get_language() or "")[:2] == "de":
+            return self.municipality_nl or self.municipality_fr
         return translated(self, "municipality")
 
     @property
@@ -154,14 +159,44 @@ class Network(models.Model):
         help_text=_("Tick only when the address was checked against the network's own pages."),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True, default="")
-    phone_note = models.TextField(_("note on the phone number"), blank=True, default="")
+    phone_note = models.TextField(_("note on the phone number (English)"), blank=True, default="")
+    phone_note_fr = models.TextField(_("note on the phone number (French)"), blank=True, default="")
+    phone_note_nl = models.TextField(_("note on the phone number (Dutch)"), blank=True, default="")
+    phone_note_de = models.TextField(_("note on the phone number (German)"), blank=True, default="")
     email = models.EmailField(_("email"), blank=True, default="")
     address = models.TextField(_("address"), blank=True, default="")
     offers = models.JSONField(
-        _("what the network offers"),
+        _("what the network offers (English)"),
         default=list,
         blank=True,
         help_text=_("A list of short statements, each backed by the sources below."),
+    )
+    offers_fr = models.JSONField(
+        _("what the network offers (French)"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The same statements as the English list, in the same order, stating exactly the "
+            "same facts. Leave empty to show the English list."
+        ),
+    )
+    offers_nl = models.JSONField(
+        _("what the network offers (Dutch)"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The same statements as the English list, in the same order, stating exactly the "
+            "same facts. Leave empty to show the English list."
+        ),
+    )
+    offers_de = models.JSONField(
+        _("what the network offers (German)"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The same statements as the English list, in the same order, stating exactly the "
+            "same facts. Leave empty to show the English list."
+        ),
     )
     related_urls = models.JSONField(_("related links"), default=list, blank=True)
     confidence = models.CharField(
@@ -170,9 +205,27 @@ class Network(models.Model):
         choices=Confidence.choices,
         default="medium",
     )
-    notes = models.TextField(_("editor notes"), blank=True, default="")
-    sources = models.JSONField(_("sources"), default=list, blank=True)
-    last_checked = models.DateField(_("last checked"), null=True, blank=True)
+    notes = models.TextField(
+        _("notes on the data (English)"),
+        blank=True,
+        default="",
+        help_text=_("Shown on the network's page: what is uncertain or was not confirmed."),
+    )
+    sources = models.JSONField(
+        _("sources"),
+        default=list,
+        blank=True,
+        help_text=_("Addresses (URLs) of the pages the facts above come from, one per item."),
+    )
+    last_checked = models.DateField(
+        _("last checked"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day an editor last checked these facts against the sources. The reference "
+            "loader never overwrites a network checked after the reference data was compiled."
+        ),
+    )
 
     objects = NetworkQuerySet.as_manager()
 
@@ -191,9 +244,78 @@ class Network(models.Model):
     def name(self) -> str:
         return translated(self, "name") or self.short_name
 
+    @property
+    def name_language(self) -> str:
+        """The language of `name` (for a `lang` attribute)."""
+        return translated_language(self, "name")
+
+    @property
+    def is_for_children(self) -> bool:
+        return self.audience == self.Audience.CHILDREN
+
+    def localized_offers(self, language: str | None = None) -> tuple[list[str], str]:
+        """The offers in `language` when an editor translated them, else the English list.
+
+        Returns the list and its language code, so templates can set `lang` truthfully.
+        """
+        language = (language or translation.get_language() or "en")[:2]
+        if language != "en":
+            items = getattr(self, f"offers_{language}", None) or []
+            if items and len(items) == len(self.offers):
+                return list(items), language
+        return list(self.offers), "en"
+
+    def localized_phone_note(self, language: str | None = None) -> tuple[str, str]:
+        """The note on the phone number in `language` if translated, else in English."""
+        language = (language or translation.get_language() or "en")[:2]
+        if language != "en" and self.phone_note:
+            note = getattr(self, f"phone_note_{language}", "")
+            if note:
+                return note, language
+        return self.phone_note, "en"
+
+    @property
+    def names(self) -> list[tuple[str, str]]:
+        """Every full name the sources give, as (language code, name)."""
+        return [
+            (code, getattr(self, f"name_{code}"))
+            for code in ("fr", "nl", "de", "en")
+            if getattr(self, f"name_{code}")
+        ]
+
     def clean(self):
+        for code in ("fr", "nl", "de"):
+            items = getattr(self, f"offers_{code}")
+            if items and len(items) != len(self.offers):
+                raise ValidationError(
+                    {
+                        f"offers_{code}": _(
+                            "A translation must have as many statements as the English list."
+                        )
+                    }
+                )
         if self.phone and not any(ch.isdigit() for ch in self.phone):
             raise ValidationError({"phone": _("A phone number needs digits.")})
+
+
+# Opening hours in helplines.json are English. Generic ones are translated through the
+# catalogues; any other text (an editor's own wording) is shown as it is, marked lang="en".
+GENERIC_HOURS = {
+    "24/7": _("24/7"),
+    "24/7, free, anonymous": _("24/7, free, anonymous"),
+    "24/7 by phone; chat at set hours": _("24/7 by phone; chat at set hours"),
+    "24/7; chat at set hours": _("24/7; chat at set hours"),
+    "daily, see operator": _("daily, see operator"),
+    "see operator; also chat and e-mail": _("see operator; also chat and e-mail"),
+}
+
+
+class HelpLineQuerySet(models.QuerySet):
+    def emergency(self):
+        return self.filter(kind=HelpLine.Kind.EMERGENCY)
+
+    def not_emergency(self):
+        return self.exclude(kind=HelpLine.Kind.EMERGENCY)
 
 
 class HelpLine(models.Model):
@@ -222,6 +344,8 @@ class HelpLine(models.Model):
     source_note = models.CharField(_("source"), max_length=300, blank=True, default="")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = HelpLineQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "slug"]
         verbose_name = _("help line")
@@ -233,6 +357,25 @@ class HelpLine(models.Model):
     @property
     def name(self) -> str:
         return translated(self, "name")
+
+    @property
+    def name_language(self) -> str:
+        return translated_language(self, "name")
+
+    def answers_in(self, language: str) -> bool:
+        return language[:2] in (self.languages or [])
+
+    @property
+    def localized_hours(self) -> tuple[str, str]:
+        """The hours in the active language when they are a known generic text, else English."""
+        generic = GENERIC_HOURS.get(self.hours.strip())
+        if generic is not None:
+            return str(generic), (translation.get_language() or "en")[:2]
+        return self.hours, "en"
+
+    @property
+    def source_is_url(self) -> bool:
+        return self.source_note.startswith(("http://", "https://"))
 
     @property
     def tel(self) -> str:

@@ -6,6 +6,7 @@ so running it again changes nothing, and editors' own additions are kept.
 
 import csv
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,15 @@ from networks.models import HelpLine, Network, PostalCode, Region
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "reference"
 GEO_DIR = Path(settings.BASE_DIR) / "static" / "geo"
+
+# The day the reference files were compiled (fixtures/reference/ATTRIBUTION.md): the
+# "last checked" date of a network nobody has checked since.
+REFERENCE_DATE = date(2026, 11, 23)
+
+# Translations of the networks' offers and phone notes. Each entry repeats the English text
+# it translates; when networks.json changes that text, the stale translation is dropped and
+# the English is shown instead, so a translation never states other facts than the source.
+TRANSLATED_LANGUAGES = ("fr", "nl", "de")
 
 # English names of the provinces (the source files carry French, Dutch and German).
 ENGLISH_NAMES = {
@@ -142,11 +152,43 @@ class Command(BaseCommand):
         PostalCode.objects.bulk_update(to_update, fields, batch_size=500)
         return len(to_create) + len(to_update)
 
+    def network_translations(self) -> dict:
+        path = REFERENCE_DIR / "networks_translations.json"
+        if not path.exists():
+            return {}
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    @staticmethod
+    def translated_values(item: dict, translation: dict) -> dict:
+        """offers_<lang> and phone_note_<lang>, kept only while the English they translate holds."""
+        values = {}
+        source = translation.get("en", {})
+        offers = item.get("offers") or []
+        phone_note = item.get("phone_note") or ""
+        offers_current = source.get("offers") == offers
+        note_current = bool(phone_note) and source.get("phone_note") == phone_note
+        for code in TRANSLATED_LANGUAGES:
+            text = translation.get(code, {})
+            translated_offers = text.get("offers") or []
+            values[f"offers_{code}"] = (
+                translated_offers
+                if offers_current and len(translated_offers) == len(offers)
+                else []
+            )
+            values[f"phone_note_{code}"] = (text.get("phone_note") or "") if note_current else ""
+        return values
+
     def load_networks(self) -> int:
         count = 0
         regions = {region.code: region for region in Region.objects.all()}
         data = json.loads((REFERENCE_DIR / "networks.json").read_text(encoding="utf-8"))
+        translations = self.network_translations()
         for item in data:
+            current = Network.objects.filter(slug=item["slug"]).first()
+            if current and current.last_checked and current.last_checked > REFERENCE_DATE:
+                # An editor checked this network after the reference data was compiled:
+                # their version wins over the file.
+                continue
             values = {
                 "short_name": item["short_name"],
                 "name_fr": item.get("name_fr") or "",
@@ -165,7 +207,10 @@ class Command(BaseCommand):
                 "confidence": item.get("confidence") or "medium",
                 "notes": item.get("notes") or "",
                 "sources": item.get("sources") or [],
+                **self.translated_values(item, translations.get(item["slug"], {})),
             }
+            if current is None or current.last_checked is None:
+                values["last_checked"] = REFERENCE_DATE
             count += upsert(Network, {"slug": item["slug"]}, values)
             network = Network.objects.get(slug=item["slug"])
             wanted = {regions[code].pk for code in item["covers"]}
