@@ -1,18 +1,13 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import feeds, views
 
 app_name = "articles"
 
-# Placeholder routes, replaced by the articles views.
 urlpatterns = [
-    path(
-        "articles/",
-        TemplateView.as_view(template_name="home.html"),
-        name="article_list",
-    ),
-    path(
-        "orientation/",
-        TemplateView.as_view(template_name="home.html"),
-        name="orientation",
-    ),
+    path("articles/", views.ArticleListView.as_view(), name="article_list"),
+    path("articles/feed/", feeds.ArticleRssFeed(), name="article_feed"),
+    path("articles/feed/atom/", feeds.ArticleAtomFeed(), name="article_feed_atom"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("orientation/", views.OrientationView.as_view(), name="orientation"),
 ]
