@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -30,6 +31,7 @@ class ReferenceInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
+    list_select_related = ["updated_by"]
     list_display = [
         "title",
         "language",
@@ -39,7 +41,8 @@ class ArticleAdmin(admin.ModelAdmin):
         "translation_links",
         "updated_at",
     ]
-    list_filter = ["status", "language"]
+    list_filter = ["status", "language", "themes"]
+    autocomplete_fields = ["themes"]
     search_fields = ["title", "summary", "body", "slug", "translation_key"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "publish_at"
@@ -47,7 +50,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["translations_panel", "preview_link", "updated_at", "updated_by"]
     actions = ["publish_now", "back_to_draft"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "language", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "language", "summary", "body", "themes"]}),
         (
             _("Publication"),
             {"fields": ["status", "publish_at", "author_name", "preview_link"]},
@@ -198,6 +201,7 @@ class TargetFormSet(BaseInlineFormSet):
 
 class OrientationTargetInline(admin.TabularInline):
     model = OrientationTarget
+    autocomplete_fields = ["theme"]
     formset = TargetFormSet
     extra = 0
     min_num = 1
@@ -207,6 +211,7 @@ class OrientationTargetInline(admin.TabularInline):
         "kind_of_target",
         "kind",
         "audience",
+        "theme",
         "format",
         "label_fr",
         "label_nl",
@@ -232,7 +237,8 @@ class OrientationAnswerAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("targets")
+        targets = OrientationTarget.objects.select_related("theme")
+        return super().get_queryset(request).prefetch_related(Prefetch("targets", queryset=targets))
 
     @admin.display(description=_("leads to"))
     def leads_to(self, obj: OrientationAnswer):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Theme
+
 from .models import OrientationAnswer
 
 
@@ -10,7 +12,10 @@ class AnswerChoiceField(forms.ModelChoiceField):
 
 
 class OrientationForm(forms.Form):
-    """ "What do you feel right now?": one answer, sent by GET so the result can be bookmarked."""
+    """ "What do you feel right now?": one answer, sent by GET so the result can be bookmarked.
+
+    The optional theme narrows the group searches the answer leads to.
+    """
 
     answer = AnswerChoiceField(
         label=_("What do you feel right now?"),
@@ -23,3 +28,20 @@ class OrientationForm(forms.Form):
             "invalid_choice": _("Choose one of the answers below."),
         },
     )
+    theme = forms.ModelChoiceField(
+        label=_("Is it about a particular subject? (optional)"),
+        help_text=_("For example a diagnosis you just received. We then look for groups on it."),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("No particular subject"),
+        error_messages={"invalid_choice": _("Choose a subject from the list, or none.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].widget.attrs["aria-describedby"] = self.theme_help_id
+
+    @property
+    def theme_help_id(self) -> str:
+        return f"{self['theme'].auto_id}-help"

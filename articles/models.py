@@ -16,36 +16,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Audience, Group, Theme
 from networks.i18n import translated
 
 from .rendering import READING_WPM, SHORTCODE_HELP, check_body, render_body
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
-# Values of the directory search's query parameters: a public contract between the
-# orientation and `/xx/groups/` (see directory/filters.py).
-KIND_CHOICES = [
-    ("support", _("Support group")),
-    ("therapy", _("Therapy group")),
-    ("psychoeducation", _("Psycho-educational group")),
-    ("peer", _("Peer group")),
-]
-AUDIENCE_CHOICES = [
-    ("parents", _("Parents")),
-    ("couples", _("Couples and co-parents")),
-    ("families", _("Families")),
-    ("teenagers", _("Teenagers")),
-    ("children", _("Children")),
-    ("adults", _("Adults")),
-    ("seniors", _("Seniors")),
-    ("siblings", _("Siblings")),
-    ("carers", _("Carers")),
-]
-FORMAT_CHOICES = [
-    ("in_person", _("In person")),
-    ("online", _("Online")),
-    ("hybrid", _("Hybrid")),
-]
+# The directory search's query parameters take these values: a public contract between
+# the orientation and `/xx/groups/` (kind, audience, format; theme is a Theme slug).
+KIND_CHOICES = Group.Kind.choices
+AUDIENCE_CHOICES = Audience.choices
+FORMAT_CHOICES = Group.Format.choices
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:", "DOI:")
@@ -121,6 +103,13 @@ class Article(models.Model):
         help_text=_("One or two sentences, shown in lists, feeds and search engines."),
     )
     body = models.TextField(_("body"), help_text=SHORTCODE_HELP)
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("themes"),
+        blank=True,
+        related_name="articles",
+        help_text=_("The article page suggests published groups on these themes."),
+    )
     hero_image = models.ImageField(
         _("hero image"), upload_to="articles/%Y/", blank=True, default=""
     )
@@ -236,11 +225,15 @@ class Article(models.Model):
             errors["hero_alt"] = _(
                 "Describe the image in a few words for people who cannot see it."
             )
-        body_errors = check_body(self.body or "")
+        body_errors = check_body(self.body or "", known_theme=theme_exists)
         if body_errors:
             errors["body"] = body_errors
         if errors:
             raise ValidationError(errors)
+
+
+def theme_exists(slug: str) -> bool:
+    return Theme.objects.filter(slug=slug).exists()
 
 
 def normalise_doi(value: str) -> str:
@@ -309,7 +302,10 @@ class TranslatedLabelMixin:
 
 class OrientationAnswerQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(is_active=True).prefetch_related("targets")
+        targets = OrientationTarget.objects.select_related("theme")
+        return self.filter(is_active=True).prefetch_related(
+            models.Prefetch("targets", queryset=targets)
+        )
 
 
 class OrientationAnswer(TranslatedLabelMixin, models.Model):
@@ -377,6 +373,15 @@ class OrientationTarget(TranslatedLabelMixin, models.Model):
     audience = models.CharField(
         _("for whom"), max_length=20, choices=AUDIENCE_CHOICES, blank=True, default=""
     )
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the theme the visitor picks in the optional second question, if any."),
+    )
     format = models.CharField(
         _("format"), max_length=20, choices=FORMAT_CHOICES, blank=True, default=""
     )
@@ -410,7 +415,7 @@ class OrientationTarget(TranslatedLabelMixin, models.Model):
         params = {
             "kind": self.kind,
             "audience": self.audience,
-            "theme": theme,
+            "theme": self.theme.slug if self.theme_id else theme,
             "format": self.format,
         }
         return {key: value for key, value in params.items() if value}
@@ -428,14 +433,14 @@ class OrientationTarget(TranslatedLabelMixin, models.Model):
 
     def clean(self):
         if self.is_group_search:
-            if not (self.kind or self.audience):
+            if not (self.kind or self.audience or self.theme_id):
                 raise ValidationError(
-                    _("A group search needs at least a kind of group or an audience.")
+                    _("A group search needs at least a kind of group, an audience or a theme.")
                 )
         else:
             extra = {
                 name: _("Only a group search takes this filter.")
-                for name in ("kind", "audience", "format")
+                for name in ("kind", "audience", "theme", "format")
                 if getattr(self, name)
             }
             if extra:

@@ -1,10 +1,13 @@
 """The blocks editors place in an article body with `[[name key=value]]` (see rendering.py)."""
 
 from importlib.util import find_spec
+from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from directory.models import Group, Theme
 from networks.models import Network, Region
 
 from .rendering import Shortcode
@@ -40,8 +43,22 @@ def child_networks_by_region() -> list[dict]:
     return sorted(rows, key=lambda row: row["region"].name.casefold())
 
 
+def group_rows(groups) -> list[dict]:
+    """Groups with their page's URL (the group list while the directory has no detail page)."""
+    rows = []
+    for group in groups:
+        try:
+            url = group.get_absolute_url()
+        except NoReverseMatch:
+            url = reverse("directory:group_list")
+        rows.append({"group": group, "url": url})
+    return rows
+
+
 class BlockRenderer:
     """Renders the blocks of one article page (one instance per request)."""
+
+    GROUPS_SHOWN = 3
 
     def __init__(self, request=None, article=None, prefix: str = "block"):
         self.request = request
@@ -71,7 +88,22 @@ class BlockRenderer:
         filters = {
             key: params[key] for key in ("theme", "audience", "kind", "format") if key in params
         }
-        return {"filters": filters}
+        theme = Theme.objects.filter(slug=filters.get("theme", "")).first()
+        groups = Group.objects.published()
+        if theme is not None:
+            groups = groups.for_theme(theme)
+        if "audience" in filters:
+            groups = groups.for_audience(filters["audience"])
+        if "kind" in filters:
+            groups = groups.of_kind(filters["kind"])
+        if "format" in filters:
+            groups = groups.with_format(filters["format"])
+        return {
+            "filters": filters,
+            "query": urlencode(filters),
+            "theme": theme,
+            "groups": group_rows(groups.for_cards().soonest_first()[: self.GROUPS_SHOWN]),
+        }
 
     def context_helplines(self, params) -> dict:
         return {"use_networks_tag": has_networks_helplines_tag()}

@@ -12,11 +12,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from directory.models import Group
+
 from .forms import OrientationForm
 from .models import Article, OrientationTarget
 from .rendering import Shortcode, expand_shortcodes, render_body
-from .shortcodes import BlockRenderer
+from .shortcodes import BlockRenderer, group_rows
 
+RELATED_GROUPS = 4
 JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
@@ -101,6 +104,11 @@ def article_context(request, article: Article) -> dict:
     rendered = render_body(article.body)
     body = expand_shortcodes(rendered, BlockRenderer(request=request, article=article))
     references = list(article.references.all())
+    themes = list(article.themes.all())
+    related_groups = []
+    if themes:
+        groups = Group.objects.published().for_theme(*themes).for_cards().soonest_first()
+        related_groups = group_rows(groups[:RELATED_GROUPS])
     translations = list(article.translations().published().order_by("language"))
     return {
         "article": article,
@@ -108,6 +116,8 @@ def article_context(request, article: Article) -> dict:
         "toc": rendered.toc,
         "reading_minutes": rendered.reading_minutes,
         "references": references,
+        "themes": themes,
+        "related_groups": related_groups,
         "translations": translations,
         "language_urls": translation_urls(article, translations),
         "json_ld": article_json_ld(request, article, rendered, references),
@@ -206,8 +216,10 @@ class OrientationView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = OrientationForm(self.request.GET if "answer" in self.request.GET else None)
-        answer = form.cleaned_data["answer"] if form.is_bound and form.is_valid() else None
-        context.update({"form": form, "answer": answer, "steps": []})
+        valid = form.is_bound and form.is_valid()
+        answer = form.cleaned_data["answer"] if valid else None
+        theme = form.cleaned_data["theme"] if valid else None
+        context.update({"form": form, "answer": answer, "theme": theme, "steps": []})
         context["articles"] = (
             Article.objects.published()
             .in_language(translation.get_language())
@@ -217,7 +229,7 @@ class OrientationView(TemplateView):
             context["steps"] = [
                 {
                     "target": target,
-                    "url": target.url(),
+                    "url": target.url(theme.slug if theme else ""),
                     "is_groups": target.kind_of_target == OrientationTarget.Type.GROUP_SEARCH,
                     "is_network": target.kind_of_target == OrientationTarget.Type.NETWORK_LOOKUP,
                     "is_help": target.kind_of_target == OrientationTarget.Type.HELP_LINES,
