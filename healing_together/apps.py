@@ -15,6 +15,10 @@ class SiteAdminConfig(SimpleAdminConfig):
 
     def ready(self) -> None:
         super().ready()
+        # The project's own start-up hook: publishing content retires cached pages.
+        from .cache import connect_invalidation_signals
+
+        connect_invalidation_signals()
         for app_config in apps.get_app_configs():
             if app_config.name in SKIPPED_ADMIN_MODULES:
                 continue

@@ -1,0 +1,440 @@
+"""The anonymous page cache (healing_together/cache.py).
+
+Most tests use small probe views mounted by this module's own URLconf, so they do not
+depend on what the content pages render; a few use the real home page.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
+
+from healing_together import cache as page_cache
+from networks.models import Network
+
+PROBE_TEMPLATE = engines["django"].from_string(
+    "<p>{% for n in networks %}{{ n.short_name }};{% endfor %}</p><p>lang={{ LANGUAGE_CODE }}</p>"
+)
+NONCE_TEMPLATE = engines["django"].from_string(
+    '<script nonce="{{ request.csp_nonce }}">var x = 1;</script><p>{{ request.csp_nonce }}</p>'
+)
+FORM_TEMPLATE = engines["django"].from_string(
+    '<form method="post">{% csrf_token %}<button>Send</button></form>'
+)
+
+
+def probe(request):
+    names = Network.objects.order_by("slug")
+    return HttpResponse(PROBE_TEMPLATE.render({"networks": names}, request))
+
+
+def nonce_page(request):
+    return HttpResponse(NONCE_TEMPLATE.render({}, request))
+
+
+def form_page(request):
+    if request.method == "POST":
+        return HttpResponse("posted")
+    return HttpResponse(FORM_TEMPLATE.render({}, request))
+
+
+def cookie_page(request):
+    response = HttpResponse("cookie")
+    response.set_cookie("flavour", "oat")
+    return response
+
+
+def missing(request):
+    return HttpResponse("nope", status=404)
+
+
+def session_page(request):
+    return HttpResponse(f"user={request.user.is_authenticated}")
+
+
+private_page = never_cache(probe)
+
+lang_patterns = [
+    path("probe/", probe),
+    path("nonce/", nonce_page),
+    path("form/", form_page),
+    path("cookie/", cookie_page),
+    path("missing/", missing),
+    path("private/", private_page),
+    path("session/", session_page),
+    path("practitioners/probe/", probe),
+]
+urlpatterns = [
+    path("fr/", include(lang_patterns)),
+    path("nl/", include(lang_patterns)),
+    path("en/", include(lang_patterns)),
+    path("admin/probe/", probe),
+]
+
+urlconf = pytest.mark.urls("tests.test_cache")
+
+
+@pytest.fixture(autouse=True)
+def _caching_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    page_cache.outage.reset()
+
+
+# --- hits and misses ------------------------------------------------------------------------
+@urlconf
+@pytest.mark.django_db
+def test_anonymous_second_request_is_a_hit(client, django_assert_num_queries):
+    Network.objects.create(slug="a", short_name="Alpha", audience="children_adolescents")
+    first = client.get("/fr/probe/")
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/fr/probe/")
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert b"Alpha;" in second.content
+    # Headers set by the middlewares inside the cache are kept; the outer ones re-added.
+    for header in ("Content-Type", "X-Frame-Options", "Permissions-Policy", "Referrer-Policy"):
+        assert second[header] == first[header]
+
+
+@urlconf
+@pytest.mark.django_db
+def test_query_strings_are_distinct_pages(client):
+    assert client.get("/fr/probe/?q=a")["X-Cache"] == "miss"
+    assert client.get("/fr/probe/?q=b")["X-Cache"] == "miss"
+    assert client.get("/fr/probe/?q=a")["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_real_home_page_is_cached_per_language(client):
+    fr = client.get("/fr/")
+    en = client.get("/en/")
+    assert fr.status_code == en.status_code == 200
+    assert fr["X-Cache"] == en["X-Cache"] == "miss"
+    fr_again, en_again = client.get("/fr/"), client.get("/en/")
+    assert fr_again["X-Cache"] == en_again["X-Cache"] == "hit"
+    assert fr_again.content == fr.content
+    assert en_again.content == en.content
+    assert b'<html lang="fr">' in fr_again.content
+    assert b'<html lang="en">' in en_again.content
+    assert fr_again["Content-Language"] == "fr"
+    assert en_again["Content-Language"] == "en"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_language_is_part_of_the_key(client):
+    client.get("/fr/probe/")
+    nl = client.get("/nl/probe/")
+    assert nl["X-Cache"] == "miss"
+    assert client.get("/nl/probe/")["X-Cache"] == "hit"
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+    keys = [k for k in cache._cache if ":page:" in k]  # LocMem's own dict
+    assert sorted(re.search(r":page:\d+:GET:(\w+):", k).group(1) for k in keys) == ["fr", "nl"]
+
+
+@pytest.mark.django_db
+def test_unprefixed_pages_key_on_the_negotiated_language(client):
+    client.get("/robots.txt", headers={"accept-language": "nl"})
+    assert client.get("/robots.txt", headers={"accept-language": "nl"})["X-Cache"] == "hit"
+    assert client.get("/robots.txt", headers={"accept-language": "de"})["X-Cache"] == "miss"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_head_and_get_are_cached_separately(client):
+    assert client.head("/fr/probe/")["X-Cache"] == "miss"
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"
+    assert client.head("/fr/probe/")["X-Cache"] == "hit"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_visitor_with_only_a_csrf_cookie_gets_cached_pages(client):
+    client.get("/fr/probe/")
+    client.cookies["csrftoken"] = "x" * 32
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+
+
+def test_caching_off_when_seconds_is_zero(client, settings, db):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/fr/")
+    response = client.get("/fr/")
+    assert "X-Cache" not in response
+    assert not [k for k in cache._cache if ":page:" in k]
+
+
+# --- never cached -----------------------------------------------------------------------
+@urlconf
+@pytest.mark.django_db
+def test_logged_in_users_always_get_fresh_pages(client):
+    user = get_user_model().objects.create_user("editor", password="pw-long-enough-123")
+    client.get("/fr/session/")  # an anonymous copy is in the cache...
+    assert client.get("/fr/session/")["X-Cache"] == "hit"
+    client.force_login(user)
+    for _ in range(2):
+        response = client.get("/fr/session/")
+        assert response["X-Cache"] == "bypass"
+        assert response.content == b"user=True"  # ...and is never served to the logged-in
+
+
+@urlconf
+@pytest.mark.django_db
+def test_pages_seen_by_logged_in_users_are_not_stored(client):
+    user = get_user_model().objects.create_user("pro", password="pw-long-enough-123")
+    client.force_login(user)
+    client.get("/fr/session/")
+    client.logout()
+    anonymous = client.get("/fr/session/")
+    assert anonymous["X-Cache"] == "miss"
+    assert anonymous.content == b"user=False"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_visitor_with_pending_messages_bypasses(client):
+    client.get("/fr/probe/")
+    client.cookies["messages"] = "something"
+    assert client.get("/fr/probe/")["X-Cache"] == "bypass"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_post_is_never_cached(client):
+    client.get("/fr/form/")
+    first = client.post("/fr/form/", {})
+    second = client.post("/fr/form/", {})
+    assert first["X-Cache"] == second["X-Cache"] == "bypass"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_pages_with_a_csrf_token_are_never_stored(settings):
+    from django.test import Client
+
+    settings.CSRF_COOKIE_SECURE = False
+    first = Client(enforce_csrf_checks=True)
+    second = Client(enforce_csrf_checks=True)
+    page_one = first.get("/fr/form/")
+    page_two = second.get("/fr/form/")
+    assert page_one["X-Cache"] == page_two["X-Cache"] == "miss"
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page_two.content).group(1)
+    assert page_one.content != page_two.content
+    # The token each visitor got works with the cookie that visitor got.
+    response = second.post("/fr/form/", {"csrfmiddlewaretoken": token.decode()})
+    assert response.status_code == 200
+
+
+@urlconf
+@pytest.mark.django_db
+def test_responses_that_set_cookies_are_not_stored(client):
+    client.get("/fr/cookie/")
+    assert client.get("/fr/cookie/")["X-Cache"] == "miss"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_non_200_and_private_responses_are_not_stored(client):
+    client.get("/fr/missing/")
+    assert client.get("/fr/missing/")["X-Cache"] == "miss"
+    client.get("/fr/private/")
+    assert client.get("/fr/private/")["X-Cache"] == "miss"
+
+
+@urlconf
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/admin/probe/", "/fr/practitioners/probe/"])
+def test_excluded_paths_bypass(client, url):
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "bypass"
+
+
+@pytest.mark.django_db
+def test_healthz_is_never_cached(client):
+    client.get("/healthz")
+    response = client.get("/healthz")
+    assert response["X-Cache"] == "bypass"
+    assert "no-cache" in response["Cache-Control"]
+
+
+# --- CSP nonce --------------------------------------------------------------------------
+def nonce_of(response) -> tuple[str, str]:
+    markup = re.search(rb'<script nonce="([^"]+)">', response.content).group(1).decode()
+    header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    return markup, header
+
+
+@urlconf
+@pytest.mark.django_db
+def test_every_hit_gets_a_fresh_nonce_matching_its_header(client):
+    miss = client.get("/fr/nonce/")
+    hit_one = client.get("/fr/nonce/")
+    hit_two = client.get("/fr/nonce/")
+    assert (miss["X-Cache"], hit_one["X-Cache"], hit_two["X-Cache"]) == ("miss", "hit", "hit")
+    nonces = []
+    for response in (miss, hit_one, hit_two):
+        markup, header = nonce_of(response)
+        assert markup == header  # the header matches the markup
+        assert response.content.count(markup.encode()) == 2  # every use was replaced
+        nonces.append(markup)
+    assert len(set(nonces)) == 3  # never reused across visitors
+    assert len(hit_one.content) == len(miss.content)
+    assert hit_one["Content-Length"] == str(len(hit_one.content))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/fr/", "/fr/networks/", "/fr/groups/"])
+def test_real_pages_keep_header_and_markup_nonces_equal_on_hits(client, url):
+    client.get(url)
+    hit = client.get(url)
+    if hit.status_code != 200:
+        pytest.skip(f"{url} answers {hit.status_code}")
+    assert hit["X-Cache"] == "hit"
+    in_header = set(re.findall(r"'nonce-([^']+)'", hit["Content-Security-Policy"]))
+    in_markup = set(re.findall(r'nonce="([^"]*)"', hit.content.decode()))
+    assert in_markup <= in_header
+
+
+# --- invalidation -----------------------------------------------------------------------
+@urlconf
+@pytest.mark.django_db
+def test_saving_a_network_invalidates(client, django_capture_on_commit_callbacks):
+    network = Network.objects.create(slug="a", short_name="Alpha", audience="adults")
+    client.get("/fr/probe/")
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        network.short_name = "Alpha Renamed"
+        network.save()
+    response = client.get("/fr/probe/")
+    assert response["X-Cache"] == "miss"
+    assert b"Alpha Renamed;" in response.content
+
+
+@urlconf
+@pytest.mark.django_db
+def test_invalidation_waits_for_the_commit(client, django_capture_on_commit_callbacks):
+    client.get("/fr/probe/")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Network.objects.create(slug="b", short_name="Beta", audience="adults")
+        Network.objects.create(slug="c", short_name="Gamma", audience="adults")
+        # Not committed yet: the cached page is still served.
+        assert client.get("/fr/probe/")["X-Cache"] == "hit"
+    assert len({callback.__self__ for callback in callbacks}) == 1  # one batch per commit
+    callbacks[0]()
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"
+    client.get("/fr/probe/")
+    for callback in callbacks[1:]:  # the same commit's other callbacks leave the cache alone
+        callback()
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_deleting_and_m2m_changes_invalidate(client, django_capture_on_commit_callbacks):
+    from networks.models import Region
+
+    region = Region.objects.create(code="BRU", name_fr="Bruxelles", name_nl="Brussel")
+    network = Network.objects.create(slug="a", short_name="Alpha", audience="adults")
+    for change in (
+        lambda: network.regions.add(region),
+        lambda: network.regions.clear(),
+        lambda: network.delete(),
+    ):
+        client.get("/fr/probe/")
+        assert client.get("/fr/probe/")["X-Cache"] == "hit"
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert client.get("/fr/probe/")["X-Cache"] == "miss"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_queryset_update_invalidates(client, django_capture_on_commit_callbacks):
+    """Moderation transitions use QuerySet.update(), which sends no signal."""
+    Network.objects.create(slug="a", short_name="Alpha", audience="adults")
+    client.get("/fr/probe/")
+    with django_capture_on_commit_callbacks(execute=True):
+        Network.objects.filter(slug="a").update(short_name="Updated")
+    response = client.get("/fr/probe/")
+    assert response["X-Cache"] == "miss"
+    assert b"Updated;" in response.content
+
+
+@urlconf
+@pytest.mark.django_db(transaction=True)
+def test_invalidation_outside_a_test_transaction(client):
+    client.get("/fr/probe/")
+    with transaction.atomic():
+        Network.objects.create(slug="z", short_name="Zeta", audience="adults")
+    response = client.get("/fr/probe/")
+    assert response["X-Cache"] == "miss"
+    assert b"Zeta;" in response.content
+
+
+@urlconf
+@pytest.mark.django_db
+def test_other_apps_writes_do_not_invalidate(client):
+    client.get("/fr/probe/")
+    get_user_model().objects.create_user("someone")
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_directory_group_publish_invalidates(client, django_capture_on_commit_callbacks):
+    factories = pytest.importorskip("tests.factories")
+    group = factories.GroupFactory()
+    client.get("/fr/probe/")
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        type(group).objects.filter(pk=group.pk).update(title="Renamed")
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"
+    with django_capture_on_commit_callbacks(execute=True):
+        group.summary = "Changed"
+        group.save()
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"
+
+
+@urlconf
+@pytest.mark.django_db
+def test_article_change_invalidates(client, django_capture_on_commit_callbacks):
+    factories = pytest.importorskip("tests.factories")
+    article = factories.ArticleFactory()
+    client.get("/fr/probe/")
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "New title"
+        article.save()
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"
+
+
+def test_lost_generation_never_reuses_an_old_number(db):
+    first = page_cache.current_generation()
+    page_cache.invalidate_pages()
+    second = page_cache.current_generation()
+    assert second > first
+    cache.clear()  # an evicted or restarted cache
+    assert page_cache.current_generation() > second
+
+
+# --- cache outage -------------------------------------------------------------------------
+@urlconf
+@pytest.mark.django_db
+def test_cache_outage_serves_uncached_pages(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    backend = type(caches["default"])
+    monkeypatch.setattr(backend, "get", broken)
+    monkeypatch.setattr(backend, "set", broken)
+    response = client.get("/fr/probe/")
+    assert response.status_code == 200
+    assert page_cache.outage.active()
+    # While in back-off the cache is not even tried.
+    assert client.get("/fr/probe/").status_code == 200
