@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Healing Together"
 admin.site.site_title = "Healing Together"
@@ -13,6 +15,14 @@ admin.site.site_title = "Healing Together"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # An index of per-section sitemaps: 100k groups in 4 languages need several pages.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Editors work in the admin in the language their browser asks for.
     path("admin/", admin.site.urls),

@@ -1,0 +1,42 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from articles.sitemaps import ArticleSitemap
+from directory.sitemaps import GroupSitemap, ProfessionalSitemap
+from networks.sitemaps import NetworkSitemap
+
+
+class PageSitemap(Sitemap):
+    """The fixed pages of the site, in each language."""
+
+    changefreq = "weekly"
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def items(self):
+        return [
+            "home",
+            "directory:group_list",
+            "networks:network_list",
+            "networks:help",
+            "articles:article_list",
+            "articles:orientation",
+            "about",
+            "privacy",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+    def priority(self, name):
+        return 1.0 if name == "home" else 0.6
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "networks": NetworkSitemap,
+    "groups": GroupSitemap,
+    "professionals": ProfessionalSitemap,
+    "articles": ArticleSitemap,
+}
