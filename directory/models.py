@@ -20,6 +20,7 @@ Every public filter is a chainable QuerySet method.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from decimal import Decimal
 from functools import cached_property
@@ -27,7 +28,8 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models.functions import Cast, Coalesce
@@ -243,6 +245,7 @@ class ModeratedModel(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_changes = GenericRelation(StatusChange)
+    revisions = GenericRelation("directory.Revision")
 
     class Meta:
         abstract = True
@@ -444,6 +447,13 @@ class Professional(ModeratedModel):
     )
     is_example = models.BooleanField(
         _("example listing"), default=False, help_text=_("Fictional demo content.")
+    )
+    email_language = models.CharField(
+        _("language of our emails"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="fr",
+        help_text=_("Moderation decisions and reminders are written in this language."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -919,6 +929,13 @@ class Group(ModeratedModel):
         blank=True,
         help_text=_("The day the organiser last confirmed the information is current."),
     )
+    reminder_sent_on = models.DateField(
+        _("confirmation reminder sent on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Cleared when the organiser confirms; see send_confirmation_reminders."),
+    )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     is_example = models.BooleanField(
         _("example listing"), default=False, help_text=_("Fictional demo content.")
@@ -1136,3 +1153,254 @@ def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
 models.signals.m2m_changed.connect(
     _themes_changed, sender=Group.themes.through, dispatch_uid="directory_group_themes_changed"
 )
+
+
+# --- Practitioner space: revisions, contact messages, reports ---------------------------------
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=Revision.State.PENDING)
+
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+
+
+class Revision(models.Model):
+    """Changes an organiser made to a published group or profile, waiting for an editor.
+
+    The public version stays online, unchanged, until an editor approves: `apply()` then
+    copies `data` onto the live object. `data` maps model field names to JSON values
+    (foreign keys and many-to-many as primary keys); see `value_to_json()`.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(_("proposed values"), encoder=DjangoJSONEncoder, default=dict)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("proposed on"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last edited"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    message = models.TextField(
+        _("message to the organiser"),
+        blank=True,
+        default="",
+        help_text=_("Emailed to the organiser with the decision."),
+    )
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("change waiting for review")
+        verbose_name_plural = _("changes waiting for review")
+        indexes = [models.Index(fields=["content_type", "object_id", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(state="pending"),
+                name="revision_one_pending_per_object",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Changes to “%(target)s”") % {"target": self.target}
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+    # --- values <-> JSON ------------------------------------------------------------------
+    @staticmethod
+    def value_to_json(model, name: str, value):
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            return sorted(getattr(item, "pk", item) for item in value or [])
+        if field.is_relation:
+            return getattr(value, "pk", value)
+        if isinstance(value, (dt.date, dt.time, Decimal)):
+            return value.isoformat() if not isinstance(value, Decimal) else str(value)
+        return value
+
+    @classmethod
+    def data_from(cls, obj, values: dict) -> dict:
+        """JSON-ready `data` for `values` (a form's cleaned data) of `obj`'s model."""
+        return {name: cls.value_to_json(type(obj), name, value) for name, value in values.items()}
+
+    @classmethod
+    def current_data(cls, obj, names) -> dict:
+        """The live object's values of `names`, in the same JSON form as `data`."""
+        current = {}
+        for name in names:
+            field = obj._meta.get_field(name)
+            value = getattr(obj, name).all() if field.many_to_many else getattr(obj, name)
+            current[name] = cls.value_to_json(type(obj), name, value)
+        return current
+
+    def proposed_values(self) -> tuple[dict, dict]:
+        """(plain field values by attribute name, many-to-many pks by field name)."""
+        model = self.content_type.model_class()
+        values, relations = {}, {}
+        for name, raw in self.data.items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # a field removed since the revision was proposed
+            if field.many_to_many:
+                relations[name] = list(raw or [])
+            elif field.is_relation:
+                values[field.attname] = raw
+            else:
+                values[field.attname] = field.to_python(raw)
+        return values, relations
+
+    def changed_fields(self) -> list[str]:
+        """Names of the fields whose proposed value differs from the live object."""
+        target = self.target
+        if target is None:
+            return []
+        current = self.current_data(target, self.data.keys())
+        proposed = json.loads(json.dumps(self.data, cls=DjangoJSONEncoder))
+        current = json.loads(json.dumps(current, cls=DjangoJSONEncoder))
+        return [name for name in self.data if current.get(name) != proposed.get(name)]
+
+    # --- decisions ------------------------------------------------------------------------
+    def apply(self, *, by=None, message: str = "") -> None:
+        """Editor: copy the proposed values onto the live object and close the revision."""
+        with transaction.atomic():
+            target = type(self.target)._base_manager.select_for_update().get(pk=self.object_id)
+            values, relations = self.proposed_values()
+            for attname, value in values.items():
+                setattr(target, attname, value)
+            if hasattr(target, "confirmed_on"):
+                target.confirmed_on = timezone.localdate()
+                target.reminder_sent_on = None
+            target.save()
+            for name, pks in relations.items():
+                getattr(target, name).set(pks)
+            self._close(self.State.APPROVED, by, message)
+
+    def reject(self, *, by=None, message: str = "") -> None:
+        """Editor: refuse the change; the live object stays as it is."""
+        self._close(self.State.REJECTED, by, message)
+
+    def withdraw(self, *, by=None) -> None:
+        """Organiser: drop the proposed change."""
+        self._close(self.State.WITHDRAWN, by, "")
+
+    def _close(self, state: str, by, message: str) -> None:
+        self.state = state
+        self.decided_by = by if getattr(by, "pk", None) else None
+        self.decided_at = timezone.now()
+        self.message = message
+        self.save(update_fields=["state", "decided_by", "decided_at", "message", "updated_at"])
+
+
+class ContactMessageQuerySet(models.QuerySet):
+    def older_than(self, days: int):
+        return self.filter(created_at__lt=timezone.now() - dt.timedelta(days=days))
+
+
+class ContactMessage(models.Model):
+    """The stored copy of a visitor's message relayed to an organiser (purged after N days)."""
+
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        related_name="contact_messages",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"))
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent on"), default=timezone.now, db_index=True)
+
+    objects = ContactMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("contact message")
+        verbose_name_plural = _("contact messages")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.group}"
+
+
+class ListingReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class ListingReport(models.Model):
+    """A visitor's "report a problem with this listing", in the editors' queue."""
+
+    class Reason(models.TextChoices):
+        OUTDATED = "outdated", _("The information is out of date")
+        ENDED = "ended", _("The group does not run any more")
+        WRONG = "wrong", _("Something is wrong (place, price, how to register)")
+        INAPPROPRIATE = "inappropriate", _("The content is misleading or inappropriate")
+        OTHER = "other", _("Something else")
+
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    message = models.TextField(_("details"), blank=True, default="")
+    email = models.EmailField(
+        _("reporter's email"),
+        blank=True,
+        default="",
+        help_text=_("Optional; only to ask the visitor a question. Not shown to the organiser."),
+    )
+    created_at = models.DateTimeField(_("reported on"), default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    editor_note = models.TextField(_("editor's note"), blank=True, default="")
+
+    objects = ListingReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("listing report")
+        verbose_name_plural = _("listing reports")
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.group}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
