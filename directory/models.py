@@ -518,6 +518,13 @@ class GroupQuerySet(ModerationQuerySet):
             models.Prefetch("themes", queryset=Theme.objects.order_by("order", "slug"))
         )
 
+    def run_by(self, professional):
+        """Groups a professional organises or co-facilitates."""
+        cofacilitated = Group.facilitators.through.objects.filter(
+            professional_id=professional.pk
+        ).values("group_id")
+        return self.filter(models.Q(owner=professional) | models.Q(pk__in=cofacilitated))
+
     def in_region(self, *regions):
         """Regions as `Region` objects or codes; "DG" is the German-speaking Community."""
         codes = {getattr(region, "code", region) for region in regions}

@@ -1,0 +1,1 @@
+"""Directory views: `public` (search, group, professional); practitioner views live beside it."""
