@@ -3,6 +3,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -19,6 +21,7 @@ from .views import article_context
 class ReferenceInline(admin.StackedInline):
     model = Reference
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
         ("authors", "year"),
         "title",
@@ -53,7 +56,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "language", "summary", "body", "themes"]}),
         (
             _("Publication"),
-            {"fields": ["status", "publish_at", "author_name", "preview_link"]},
+            {"fields": ["status", "publish_at", "revised_on", "author_name", "preview_link"]},
         ),
         (_("Translations"), {"fields": ["translation_key", "translations_panel"]}),
         (_("Image"), {"fields": ["hero_image", "hero_alt"], "classes": ["collapse"]}),
@@ -198,6 +201,17 @@ class ArticleAdmin(admin.ModelAdmin):
 class TargetFormSet(BaseInlineFormSet):
     """An answer leads somewhere: at least one target."""
 
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        if not kept:
+            raise ValidationError(_("Say where this answer leads: add at least one line."))
+
 
 class OrientationTargetInline(admin.TabularInline):
     model = OrientationTarget
@@ -205,7 +219,6 @@ class OrientationTargetInline(admin.TabularInline):
     formset = TargetFormSet
     extra = 0
     min_num = 1
-    validate_min = True
     fields = [
         "order",
         "kind_of_target",

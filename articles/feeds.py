@@ -15,7 +15,8 @@ class ArticleRssFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, *args, **kwargs):
-        # The feed's "object" is its language: the URL prefix chose it.
+        # The feed's "object" is its language: the URL prefix chose it (Django also writes
+        # the active language into the feed's <language> / xml:lang).
         return translation.get_language()
 
     def title(self, language):
@@ -32,13 +33,9 @@ class ArticleRssFeed(Feed):
     def feed_url(self, language):
         return reverse("articles:article_feed")
 
-    def feed_extra_kwargs(self, language):
-        return {"language": language}
-
     def items(self, language):
-        return (Article.objects.published().in_language(language).order_by("-publish_at", "-pk"))[
-            :FEED_SIZE
-        ]
+        articles = Article.objects.published().in_language(language).defer("body")
+        return articles.order_by("-publish_at", "-pk")[:FEED_SIZE]
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -53,7 +50,7 @@ class ArticleRssFeed(Feed):
         return item.publish_at
 
     def item_updateddate(self, item: Article):
-        return item.updated_at
+        return item.modified_at
 
     def item_author_name(self, item: Article) -> str:
         return item.author_name or "Healing Together"

@@ -3,6 +3,7 @@
 `articles` is the top layer: it may import `networks` and `directory`, nothing imports it.
 """
 
+import datetime as dt
 import math
 import re
 from urllib.parse import urlencode
@@ -139,6 +140,15 @@ class Article(models.Model):
             "Left empty when publishing, it is set to now."
         ),
     )
+    revised_on = models.DateField(
+        _("content updated on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set it when you change what the article says (not for a typo): readers see "
+            "“updated on” this date."
+        ),
+    )
     word_count = models.PositiveIntegerField(_("words"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -207,9 +217,11 @@ class Article(models.Model):
         return max(1, math.ceil(self.word_count / READING_WPM))
 
     @property
-    def was_revised(self) -> bool:
-        """Edited at least a day after publication (worth an "updated on" line)."""
-        return bool(self.publish_at and (self.updated_at - self.publish_at).days >= 1)
+    def modified_at(self):
+        """When the content last changed, for feeds and search engines."""
+        if self.revised_on:
+            return timezone.make_aware(dt.datetime.combine(self.revised_on, dt.time(12, 0)))
+        return self.publish_at
 
     def translations(self):
         """The other language versions of this article (any status)."""

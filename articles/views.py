@@ -52,7 +52,7 @@ def article_json_ld(request, article: Article, rendered, references) -> str:
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": article.modified_at.isoformat() if article.modified_at else None,
         "author": {"@type": "Person", "name": article.author_name} if article.author_name else site,
         "publisher": site,
         "wordCount": rendered.words,

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 # Order matters: directory content needs regions and postal codes, articles need themes.
 LOADERS = [
     "load_reference",
+    "load_directory_demo",
+    "load_articles_demo",
 ]
 
 
