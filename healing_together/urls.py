@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Editors work in the admin in the language their browser asks for.
     path("admin/", admin.site.urls),
+    # The open HSDS API: one address for every language (texts follow ?lang=).
+    path("api/hsds/", include("directory.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -33,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("", include("networks.urls")),
+    # Feeds, alerts and the developer page (before directory.urls: groups/feed/ is no slug).
+    path("", include("directory.data_urls")),
     path("", include("directory.urls")),
     path("", include("articles.urls")),
     prefix_default_language=True,
