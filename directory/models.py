@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import secrets
 from decimal import Decimal
 from functools import cached_property
 
@@ -944,6 +945,11 @@ class Group(ModeratedModel):
         help_text=_("Cleared when the organiser confirms; see send_confirmation_reminders."),
     )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    # Set when a closed cycle is moved to a later start: the search's feeds and alerts
+    # announce it again (see `_note_new_cycle`).
+    new_cycle_at = models.DateTimeField(
+        _("new cycle announced"), null=True, blank=True, editable=False
+    )
     is_example = models.BooleanField(
         _("example listing"), default=False, help_text=_("Fictional demo content.")
     )
@@ -1411,3 +1417,117 @@ class ListingReport(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+# --- Following a search: feeds and email alerts -----------------------------------------------
+
+
+def _remember_cycle_start(sender, instance, raw=False, **kwargs):
+    """Before saving a cycle, note the start date stored so far (see `_note_new_cycle`)."""
+    instance._stored_cycle_start = None
+    if raw or not instance.pk or instance.schedule_type != Group.ScheduleType.CYCLE:
+        return
+    instance._stored_cycle_start = (
+        Group._base_manager.filter(pk=instance.pk, schedule_type=Group.ScheduleType.CYCLE)
+        .values_list("first_session_on", flat=True)
+        .first()
+    )
+
+
+def _note_new_cycle(sender, instance, created=False, raw=False, **kwargs):
+    """A cycle whose start moved to a later, future date is a new cycle: stamp it."""
+    stored = getattr(instance, "_stored_cycle_start", None)
+    start = instance.first_session_on
+    if raw or created or stored is None or not start or start <= stored:
+        return
+    if start < timezone.localdate():
+        return
+    now = timezone.now()
+    Group._base_manager.filter(pk=instance.pk).update(new_cycle_at=now)
+    instance.new_cycle_at = now
+
+
+models.signals.pre_save.connect(
+    _remember_cycle_start, sender=Group, dispatch_uid="directory_group_cycle_start"
+)
+models.signals.post_save.connect(
+    _note_new_cycle, sender=Group, dispatch_uid="directory_group_new_cycle"
+)
+
+
+class SearchAlertQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def due(self, now=None):
+        """Confirmed alerts whose next email may go now (immediate: always; weekly: 7 days)."""
+        now = now or timezone.now()
+        week_ago = now - dt.timedelta(days=7)
+        return self.confirmed().filter(
+            models.Q(frequency=SearchAlert.Frequency.IMMEDIATE)
+            | models.Q(last_sent_at__isnull=True)
+            | models.Q(last_sent_at__lte=week_ago)
+        )
+
+    def stale_unconfirmed(self, days: int = 7):
+        """Requests never confirmed: deleted after a week (the address was never ours to keep)."""
+        cutoff = timezone.now() - dt.timedelta(days=days)
+        return self.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
+
+
+def _alert_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class SearchAlert(models.Model):
+    """An email alert for a saved search. No account: the address serves only this alert.
+
+    Double opt-in: nothing is sent but the confirmation email until the link in it is
+    used. Unsubscribing deletes the row, and with it the address.
+    """
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("As soon as a group appears")
+        WEEKLY = "weekly", _("At most once a week")
+
+    email = models.EmailField(_("email"))
+    query = models.CharField(
+        _("search"),
+        max_length=2000,
+        blank=True,
+        default="",
+        help_text=_("The search's parameters, normalised through the search filters."),
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # The secret of the unsubscribe and confirmation links.
+    token = models.CharField(max_length=64, unique=True, default=_alert_token, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(
+        _("groups sent up to"),
+        null=True,
+        blank=True,
+        help_text=_("Groups published (or with a new cycle) after this are news."),
+    )
+
+    objects = SearchAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("search alert")
+        verbose_name_plural = _("search alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["email", "query"], name="searchalert_unique_search")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · ?{self.query}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
