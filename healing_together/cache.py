@@ -10,17 +10,22 @@ and they know nothing about CSP nonces or publishing. This one:
   a fresh page; it never stores a response that sets a cookie (a page that used the CSRF
   token sets `csrftoken`, so pages with POST forms are never stored), nor one that is not
   a 200, is streamed, is private/no-cache/no-store, or varies on a header the key ignores;
-* keys each page on: a *generation* number, the method, scheme, host, language and the
-  full path with its query string;
+* keys each page on the method, scheme, host, language and the full path with its query
+  string, and stores it with the *generation* it was rendered under; one round trip
+  (MGET) fetches the page and the generation in force, and a page of an older
+  generation is a miss;
 * bumps the generation (one cache key) once the transaction commits whenever a model of
   the content apps (networks, directory, articles) is saved, deleted or has its
   many-to-many relations changed, and whenever any SQL write reaches their tables
   (moderation transitions use `QuerySet.update()`, which sends no signal). Older pages
-  are then never read again and expire;
+  are then never served again;
 * gives every visitor a fresh CSP nonce: a stored page remembers the nonce it was rendered
   with, and each hit swaps it, in the markup and in the Content-Security-Policy header
   alike, for a new random one. The header always matches the markup and no two responses
   share a nonce;
+* stores a gzip copy of each page (without a nonce) and sends it to clients that accept
+  gzip, so a hit costs no compression; GZipMiddleware, outside this one, compresses
+  everything else;
 * adds `X-Cache: hit|miss` (`bypass` for requests it does not look up);
 * turns a cache outage into slower pages, not errors: a failing cache is skipped for a
   few seconds.
@@ -32,6 +37,7 @@ without importing this package (apps must not import it).
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import logging
 import os
@@ -42,11 +48,13 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache, RedisCacheClient
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils.cache import cc_delim_re
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import cc_delim_re, patch_vary_headers
 from django.utils.translation import get_language_from_path, get_language_from_request
 
 logger = logging.getLogger(__name__)
@@ -72,6 +80,8 @@ KEYED_REQUEST_HEADERS = ("X-Requested-With", "HX-Request")
 HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"} | {
     header.lower() for header in KEYED_REQUEST_HEADERS
 }
+# Like GZipMiddleware: smaller bodies are not worth compressing.
+GZIP_MIN_BYTES = 200
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 # After a cache error, this process leaves the cache alone for this many seconds.
 OUTAGE_BACKOFF_SECONDS = 5.0
@@ -231,6 +241,33 @@ def connect_invalidation_signals() -> None:
         _install_write_watcher(connection=connection)
 
 
+# --- Redis backend ------------------------------------------------------------------------
+class _ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every command, which costs about as
+    much as the command itself (redis-py fills its response-callback table each time); this
+    one builds one per connection pool and reuses it (redis.Redis is safe to share)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's Redis cache backend with a reused client (settings: REDIS_URL)."""
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = _ReusedClientRedisCacheClient
+
+
 # --- The middleware ---------------------------------------------------------------------
 def _bypass_cookies() -> tuple[str, ...]:
     return (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGES_COOKIE_NAME", "messages"))
@@ -267,25 +304,43 @@ class PageCacheMiddleware:
             response.headers.setdefault("X-Cache", "bypass")
             return response
 
-        key = None
+        key = generation = None
         if not outage.active():
             try:
                 key = self._key(request)
-                entry = _cache().get(key)
+                generation, entry = self._lookup(key)
             except Exception as exc:
                 outage.start(exc)
                 entry = None
             if entry is not None:
-                return self._from_entry(entry)
+                return self._from_entry(entry, request)
 
         response = self.get_response(request)
-        if key is not None and self._storable(request, response):
+        if generation is not None and self._storable(request, response):
+            entry = self._to_entry(request, response)
             try:
-                _cache().set(key, self._to_entry(request, response), seconds)
+                _cache().set(key, (generation, entry), seconds)
             except Exception as exc:
                 outage.start(exc)
+            _serve_compressed(request, response, entry[-1])
         response.headers.setdefault("X-Cache", "miss")
         return response
+
+    @staticmethod
+    def _lookup(key: str) -> tuple[int, tuple | None]:
+        """The generation in force and the page stored under it, in one round trip.
+
+        A page is stored with the generation it was rendered under; a page from an older
+        generation is a miss (and is overwritten by the fresh render).
+        """
+        found = _cache().get_many([_generation_key(), key])
+        generation = found.get(_generation_key())
+        if generation is None:
+            return current_generation(), None
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            return generation, stored[1]
+        return generation, None
 
     # Which requests and responses ------------------------------------------------------
     def _eligible(self, request) -> bool:
@@ -321,18 +376,27 @@ class PageCacheMiddleware:
         varies = "|".join(request.headers.get(h, "") for h in KEYED_REQUEST_HEADERS)
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(f"{url}|{varies}".encode()).hexdigest()
-        return f"page:{current_generation()}:{request.method}:{language}:{digest}"
+        return f"page:{request.method}:{language}:{digest}"
 
     @staticmethod
     def _to_entry(request, response) -> tuple:
         nonce_lazy = getattr(request, "csp_nonce", None)
         nonce = str(nonce_lazy) if nonce_lazy is not None and bool(nonce_lazy) else ""
         headers = [(k, v) for k, v in response.headers.items() if k != "X-Cache"]
-        return (response.status_code, headers, response.content, nonce)
+        content = response.content
+        # Compressed once here rather than on every hit. Not for a page with a nonce (it
+        # changes on every hit) nor a tiny one. A cached page holds no secret (no CSRF
+        # token, no session data), so compressing it gives BREACH nothing to work on.
+        compressed = None
+        if not nonce and len(content) >= GZIP_MIN_BYTES:
+            compressed = gzip.compress(content, compresslevel=6, mtime=0)
+            if len(compressed) >= len(content):
+                compressed = None
+        return (response.status_code, headers, content, nonce, compressed)
 
     @staticmethod
-    def _from_entry(entry) -> HttpResponse:
-        status, headers, content, nonce = entry
+    def _from_entry(entry, request) -> HttpResponse:
+        status, headers, content, nonce, compressed = entry
         fresh = ""
         if nonce:
             fresh = _new_nonce()
@@ -342,5 +406,17 @@ class PageCacheMiddleware:
             if nonce and name in CSP_HEADERS:
                 value = value.replace(nonce, fresh)
             response.headers[name] = value
+        _serve_compressed(request, response, compressed)
         response.headers["X-Cache"] = "hit"
         return response
+
+
+def _serve_compressed(request, response, compressed: bytes | None) -> None:
+    """Send the stored gzip body to clients that accept it (GZipMiddleware does the rest)."""
+    if compressed is None:
+        return
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response.content = compressed
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Length"] = str(len(compressed))

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML is compressed (static files come pre-compressed from whitenoise, above it).
+    "django.middleware.gzip.GZipMiddleware",
     # Anonymous pages from the cache; before sessions, so a hit skips everything below.
     "healing_together.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -164,7 +166,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing one client per pool (see cache.py).
+            "BACKEND": "healing_together.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ht",
             "TIMEOUT": 300,

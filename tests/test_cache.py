@@ -4,6 +4,7 @@ Most tests use small probe views mounted by this module's own URLconf, so they d
 depend on what the content pages render; a few use the real home page.
 """
 
+import gzip
 import re
 
 import pytest
@@ -136,7 +137,7 @@ def test_language_is_part_of_the_key(client):
     assert client.get("/nl/probe/")["X-Cache"] == "hit"
     assert client.get("/fr/probe/")["X-Cache"] == "hit"
     keys = [k for k in cache._cache if ":page:" in k]  # LocMem's own dict
-    assert sorted(re.search(r":page:\d+:GET:(\w+):", k).group(1) for k in keys) == ["fr", "nl"]
+    assert sorted(re.search(r":page:GET:(\w+):", k).group(1) for k in keys) == ["fr", "nl"]
 
 
 @pytest.mark.django_db
@@ -438,3 +439,53 @@ def test_cache_outage_serves_uncached_pages(client, monkeypatch):
     assert page_cache.outage.active()
     # While in back-off the cache is not even tried.
     assert client.get("/fr/probe/").status_code == 200
+
+
+# --- compression -----------------------------------------------------------------------------
+def body_of(response) -> bytes:
+    if response.get("Content-Encoding") == "gzip":
+        return gzip.decompress(response.content)
+    return response.content
+
+
+@urlconf
+@pytest.mark.django_db
+def test_hits_serve_the_stored_gzip_copy(client):
+    for n in range(40):
+        Network.objects.create(slug=f"n{n}", short_name=f"Network {n}", audience="adults")
+    plain = client.get("/fr/probe/")
+    zipped = client.get("/fr/probe/", headers={"accept-encoding": "gzip, br"})
+    assert zipped["X-Cache"] == "hit"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content)
+    assert gzip.decompress(zipped.content) == plain.content
+    assert "Accept-Encoding" in zipped["Vary"]
+    again = client.get("/fr/probe/")
+    assert "Content-Encoding" not in again
+    assert again.content == plain.content
+
+
+@urlconf
+@pytest.mark.django_db
+def test_a_miss_is_compressed_too(client):
+    for n in range(40):
+        Network.objects.create(slug=f"n{n}", short_name=f"Network {n}", audience="adults")
+    miss = client.get("/fr/probe/", headers={"accept-encoding": "gzip"})
+    assert miss["X-Cache"] == "miss"
+    assert miss["Content-Encoding"] == "gzip"
+    assert b"Network 39;" in gzip.decompress(miss.content)
+
+
+@urlconf
+@pytest.mark.django_db
+def test_nonce_pages_are_compressed_per_response_with_their_fresh_nonce(client):
+    client.get("/fr/nonce/")
+    hits = [client.get("/fr/nonce/", headers={"accept-encoding": "gzip"}) for _ in range(2)]
+    nonces = set()
+    for hit in hits:
+        assert hit["X-Cache"] == "hit"
+        body = body_of(hit)
+        markup = re.search(rb'<script nonce="([^"]+)">', body).group(1).decode()
+        assert f"'nonce-{markup}'" in hit["Content-Security-Policy"]
+        nonces.add(markup)
+    assert len(nonces) == 2

@@ -1,0 +1,288 @@
+"""Throughput of the site under gunicorn against the static-file ceiling, side by side.
+
+Boots production settings (DEBUG off, PostgreSQL `ht_bench_tp`, Redis db 14, collectstatic,
+gunicorn with 2 sync workers) on loopback, then drives each page type with wrk for a
+bounded time and prints requests/s, p50 and p99 latency, and each page's throughput as a
+share of a static file of similar size served by the same stack (whitenoise): the
+practical ceiling of one Python process answering HTTP.
+
+    .venv/bin/python bench/throughput.py                  # about 3 minutes
+    .venv/bin/python bench/throughput.py --duration 5     # quicker
+    .venv/bin/python bench/throughput.py --sustained 60   # the 60 s mixed load run, 5xx count
+    .venv/bin/python bench/throughput.py --groups 10000   # with generate_groups, when present
+
+Needs `wrk` (Debian: apt-get install wrk), PostgreSQL on 127.0.0.1:5432 (user postgres,
+trust auth) and Redis on 127.0.0.1:6379. The exit status is 1 when the search page is
+below 50% of the ceiling or when the sustained run saw a 5xx response.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stack import Stack, log
+
+TARGET_SEARCH_SHARE = 0.50
+# A cookie that is no session: the page cache lets it through, the site treats the
+# visitor as anonymous. It measures the real rendering cost of a page.
+BYPASS_COOKIE = {"Cookie": "sessionid=bench-no-cache"}
+
+
+@dataclass
+class Result:
+    label: str
+    path: str
+    size: int
+    cache: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    errors: int
+    ceiling: float = 0.0  # the static file's req/s measured around this row
+
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def to_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        return float("nan")
+    return float(match.group(1)) * UNITS_MS[match.group(2)]
+
+
+def parse_wrk(output: str) -> dict:
+    def grab(pattern: str, default: str = "0") -> str:
+        match = re.search(pattern, output)
+        return match.group(1) if match else default
+
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rps": float(grab(r"Requests/sec:\s+([\d.]+)")),
+        "p50_ms": to_ms(grab(r"\n\s+50%\s+(\S+)", "nan")),
+        "p99_ms": to_ms(grab(r"\n\s+99%\s+(\S+)", "nan")),
+        "requests": int(grab(r"(\d+) requests in")),
+        "non_2xx": int(grab(r"Non-2xx or 3xx responses: (\d+)")),
+        # A read error is the server closing a kept-alive socket (gunicorn sync workers
+        # close after each response): not a failure, so only connect/timeout count.
+        "errors": sum(int(errors.group(i)) for i in (1, 4)) if errors else 0,
+    }
+
+
+def run_wrk(url: str, *, duration: int, connections: int, threads: int, headers=None, script=None):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command += ["--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def measure(stack: Stack, label: str, path: str, args, headers=None) -> Result:
+    status, response_headers, body = stack.get(path, headers=headers)  # warm (fills the cache)
+    status, response_headers, body = stack.get(path, headers=headers)
+    if status != 200:
+        raise RuntimeError(f"{path} answers {status}")
+    output = run_wrk(
+        stack.base_url + path,
+        duration=args.duration,
+        connections=args.connections,
+        threads=args.threads,
+        headers=headers,
+    )
+    figures = parse_wrk(output)
+    result = Result(
+        label=label,
+        path=path,
+        size=len(body),
+        cache=response_headers.get("x-cache", "-"),
+        rps=figures["rps"],
+        p50_ms=figures["p50_ms"],
+        p99_ms=figures["p99_ms"],
+        non_2xx=figures["non_2xx"],
+        errors=figures["errors"],
+    )
+    log(f"{label:<28} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  ({result.cache})")
+    return result
+
+
+def print_table(results: list[Result], statics: list[Result], args) -> None:
+    print()
+    print(
+        f"Throughput: gunicorn {args.workers} sync workers, DEBUG off, PostgreSQL + Redis; "
+        f"wrk {args.threads} thread(s), {args.connections} connections, "
+        f"{args.duration} s per row, on loopback"
+    )
+    static = statics[0]
+    rates = [r.rps for r in statics]
+    print(
+        f"Ceiling: {static.path} ({static.size} bytes, whitenoise), measured before and "
+        f"after every row: {min(rates):.0f} to {max(rates):.0f} req/s, "
+        f"p50 {static.p50_ms:.1f} ms, p99 {static.p99_ms:.1f} ms (first run)"
+    )
+    header = (
+        f"{'page':<28} {'path':<44} {'bytes':>7} {'cache':>6} {'req/s':>7} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'static':>7} {'ratio':>6} {'errors':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        path = r.path if len(r.path) <= 44 else r.path[:41] + "..."
+        print(
+            f"{r.label:<28} {path:<44} {r.size:>7} {r.cache:>6} {r.rps:>7.0f} "
+            f"{r.p50_ms:>7.1f} {r.p99_ms:>7.1f} {r.ceiling:>7.0f} {r.rps / r.ceiling:>6.0%} "
+            f"{r.non_2xx + r.errors:>6}"
+        )
+    print("ratio = the row's req/s over the static file's req/s measured around it")
+    print()
+
+
+MIXED_LUA = """
+local paths = {%(paths)s}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) counter = 0; statuses = {} end
+function request()
+  counter = counter + 1
+  local path = paths[(counter %% #paths) + 1]
+  -- every other request is a real render (no page cache): the database works too
+  if counter %% 2 == 0 then
+    return wrk.format("GET", path, {["Cookie"] = "sessionid=bench-no-cache"})
+  end
+  return wrk.format("GET", path)
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      total[status] = (total[status] or 0) + count
+    end
+  end
+  for status, count in pairs(total) do
+    io.write(string.format("STATUS %%d %%d\\n", status, count))
+  end
+end
+"""
+
+
+def sustained(stack: Stack, paths: list[str], args) -> int:
+    """A mixed load for `args.sustained` seconds; returns the number of 5xx responses."""
+    lua = MIXED_LUA % {"paths": ", ".join(f'"{p}"' for p in paths)}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(lua)
+    pids_before = stack.worker_pids()
+    output = run_wrk(
+        stack.base_url + "/",
+        duration=args.sustained,
+        connections=args.connections,
+        threads=args.threads,
+        script=handle.name,
+    )
+    Path(handle.name).unlink()
+    figures = parse_wrk(output)
+    statuses = {int(s): int(c) for s, c in re.findall(r"STATUS (\d+) (\d+)", output)}
+    server_errors = sum(c for s, c in statuses.items() if s >= 500)
+    pids_after = stack.worker_pids()
+    print(
+        f"\nSustained mixed load: {args.sustained} s over {len(paths)} pages "
+        f"(half of the requests bypass the page cache), {args.connections} connections"
+    )
+    print(f"  requests          {figures['requests']}  ({figures['rps']:.0f} req/s)")
+    print(f"  latency p50/p99   {figures['p50_ms']:.1f} / {figures['p99_ms']:.1f} ms")
+    print(f"  status codes      {dict(sorted(statuses.items()))}")
+    print(f"  5xx responses     {server_errors}")
+    print(f"  socket errors     {figures['errors']} (connect + timeout)")
+    print(
+        f"  workers           {len(pids_before)} before, {len(pids_after)} after, "
+        f"{'same processes' if pids_before == pids_after else 'restarted: ' + str(pids_after)}"
+    )
+    return server_errors + figures["errors"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per row (10)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--database", default="ht_bench_tp")
+    parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument("--groups", type=int, default=0, help="run generate_groups with N")
+    parser.add_argument("--skip-prepare", action="store_true", help="reuse the database")
+    parser.add_argument("--no-uncached", action="store_true", help="skip the uncached rows")
+    parser.add_argument(
+        "--sustained", type=int, default=0, metavar="SECONDS", help="only the mixed load run"
+    )
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+
+    stack = Stack(
+        database=args.database, redis_db=args.redis_db, port=args.port, workers=args.workers
+    )
+    if not args.skip_prepare:
+        stack.prepare(groups=args.groups)
+    else:
+        stack.flush_redis()
+    with stack:
+        stack.start()
+        pages = stack.pages()
+        log(f"pages: {', '.join(pages)}")
+        if args.sustained:
+            return 1 if sustained(stack, list(pages.values()), args) else 0
+
+        search_path = pages.get("search: all", pages["home"])
+        search_size = len(stack.get(search_path)[2])
+        static_path, _size = stack.static_file_near(search_size)
+
+        rows = list(pages.items())
+        if not args.no_uncached:
+            for label in ("home", "search: all", "search: q=parents", "group detail"):
+                if label in pages:
+                    rows.append((f"{label} (uncached)", pages[label]))
+        # Side by side: the static file is measured between every two pages, and each page
+        # is compared with the static runs just before and after it, so a machine that is
+        # busier at one moment than another skews the ratios as little as possible.
+        statics = [measure(stack, "static file (ceiling)", static_path, args)]
+        results = []
+        for label, path in rows:
+            headers = BYPASS_COOKIE if label.endswith("(uncached)") else None
+            results.append(measure(stack, label, path, args, headers))
+            statics.append(measure(stack, "static file (ceiling)", static_path, args))
+        for index, result in enumerate(results):
+            result.ceiling = (statics[index].rps + statics[index + 1].rps) / 2
+
+    print_table(results, statics, args)
+    searches = [r for r in results if r.label.startswith("search:") and "uncached" not in r.label]
+    if not searches:
+        print("\nno search page yet: the 50% target could not be checked")
+        return 0
+    worst = min(searches, key=lambda r: r.rps / r.ceiling)
+    share = worst.rps / worst.ceiling
+    verdict = "PASS" if share >= TARGET_SEARCH_SHARE else "FAIL"
+    print(
+        f"{verdict}: slowest search row ({worst.label}) at {share:.0%} of the static ceiling "
+        f"(target {TARGET_SEARCH_SHARE:.0%})"
+    )
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
