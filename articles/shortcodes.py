@@ -3,6 +3,7 @@
 from importlib.util import find_spec
 from urllib.parse import urlencode
 
+from django.db.models import Case, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -41,6 +42,15 @@ def child_networks_by_region() -> list[dict]:
         for region in regions:
             rows.append({"region": region, "network": network, "also": also})
     return sorted(rows, key=lambda row: row["region"].name.casefold())
+
+
+def pick_groups(groups, limit: int) -> list:
+    """Up to `limit` groups, those speaking the page's language first, soonest first."""
+    speaks = Q(languages__any=[translation.get_language()])
+    ranked = groups.for_cards().annotate(
+        language_rank=Case(When(speaks, then=Value(0)), default=Value(1))
+    )
+    return list(ranked.order_by("language_rank", "next_session_on", "-published_at", "pk")[:limit])
 
 
 def group_rows(groups) -> list[dict]:
@@ -102,7 +112,7 @@ class BlockRenderer:
             "filters": filters,
             "query": urlencode(filters),
             "theme": theme,
-            "groups": group_rows(groups.for_cards().soonest_first()[: self.GROUPS_SHOWN]),
+            "groups": group_rows(pick_groups(groups, self.GROUPS_SHOWN)),
         }
 
     def context_helplines(self, params) -> dict:

@@ -17,9 +17,9 @@ from directory.models import Group
 from .forms import OrientationForm
 from .models import Article, OrientationTarget
 from .rendering import Shortcode, expand_shortcodes, render_body
-from .shortcodes import BlockRenderer, group_rows
+from .shortcodes import BlockRenderer, group_rows, pick_groups
 
-RELATED_GROUPS = 4
+RELATED_GROUPS = 3
 JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
@@ -107,8 +107,8 @@ def article_context(request, article: Article) -> dict:
     themes = list(article.themes.all())
     related_groups = []
     if themes:
-        groups = Group.objects.published().for_theme(*themes).for_cards().soonest_first()
-        related_groups = group_rows(groups[:RELATED_GROUPS])
+        groups = Group.objects.published().for_theme(*themes)
+        related_groups = group_rows(pick_groups(groups, RELATED_GROUPS))
     translations = list(article.translations().published().order_by("language"))
     return {
         "article": article,

@@ -88,3 +88,17 @@ def test_article_without_matching_groups_points_to_the_network(client):
     content = client.get(article.get_absolute_url()).content.decode()
     assert 'class="related"' in content
     assert 'href="/fr/networks/"' in content
+
+
+@pytest.mark.django_db
+def test_groups_in_the_readers_language_come_first(client):
+    adhd = ThemeFactory(slug="adhd")
+    for n in range(3):
+        GroupFactory(
+            published=True, themes=[adhd], languages=["nl"], title=f"Nederlandse groep {n}"
+        )
+    GroupFactory(published=True, themes=[adhd], languages=["fr", "nl"], title="Groupe bilingue")
+    content = page(client, "[[groups theme=adhd]]")
+    titles = re.findall(r'class="group-rows__title"[^>]*>([^<]+)<', content)
+    assert len(titles) == 3
+    assert titles[0] == "Groupe bilingue"
