@@ -1,6 +1,7 @@
 """Editors maintain the networks and help lines; regions and postal codes are reference data."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
@@ -66,6 +67,8 @@ class NetworkAdmin(admin.ModelAdmin):
     search_fields = ["short_name", "slug", "name_fr", "name_nl", "name_de", "name_en"]
     prepopulated_fields = {"slug": ["short_name"]}
     filter_horizontal = ["regions"]
+    # Addresses typed without a scheme get https:// (Django 6's default, explicit here).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     date_hierarchy = "last_checked"
     actions = ["mark_checked_today"]
     fieldsets = [

@@ -2,6 +2,7 @@
 
 {% load networks_tags %}
 {% helplines_short %}              112 and the one or two lines answering in the page's language
+{% data_credits %}                 the attribution the map and postal-code data's licence asks for
 {{ network.phone|tel }}            "+32 2 209 16 36" -> "+3222091636" (for tel: links)
 {{ network.website|display_url }}  "https://www.bru-stars.be/" -> "bru-stars.be"
 """
@@ -9,6 +10,7 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.conf import settings
 from django.utils import translation
 
 from networks.models import HelpLine
@@ -34,6 +36,15 @@ def helplines_short(context, limit: int = 2) -> dict:
     ]
     own.sort(key=lambda line: (SHORT_KINDS.index(line.kind), line.order))
     return {"emergency": emergency[:1], "lines": own[:limit], "request": context.get("request")}
+
+
+@register.inclusion_tag("networks/includes/data_credits.html")
+def data_credits() -> dict:
+    """CC BY 4.0 credits for the boundaries and postal codes, and the tiles' when they are on."""
+    return {
+        "tiles_on": bool(settings.MAP_TILES_URL),
+        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+    }
 
 
 @register.filter

