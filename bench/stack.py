@@ -144,7 +144,12 @@ class Stack:
             str(self.error_log),
         ]
         self.error_log.write_text("")
-        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env)
+        # The console email backend prints here, not into the benchmark's table.
+        output = (self.run_dir / "gunicorn-output.log").open("w")
+        self.process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=self.env, stdout=output, stderr=subprocess.STDOUT
+        )
+        output.close()
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             try:
@@ -232,13 +237,14 @@ class Stack:
         manifest = BASE_DIR / "staticfiles" / "staticfiles.json"
         return json.loads(manifest.read_text())["paths"]
 
-    def static_file_near(self, size: int) -> tuple[str, int]:
-        """The collected static file (hashed name) whose size is closest to `size` bytes."""
+    def static_file_near(self, size: int, *, compressed: bool = False) -> tuple[str, int]:
+        """The collected static file whose size (of its .gz copy when `compressed`) is
+        closest to `size` bytes: (URL of the hashed name, that size)."""
         best = None
         for source, hashed in self.static_manifest().items():
             if not source.endswith((".css", ".js", ".svg", ".json", ".geojson")):
                 continue
-            path = BASE_DIR / "staticfiles" / hashed
+            path = BASE_DIR / "staticfiles" / (hashed + (".gz" if compressed else ""))
             if not path.exists():
                 continue
             distance = abs(path.stat().st_size - size)
