@@ -8,8 +8,18 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from .admin_moderation import (
+    GroupModerationMixin,
+    PendingChangesFilter,
+    ProfessionalModerationMixin,
+    RevisionInline,
+    archive_action,
+    publish_action,
+    reject_action,
+    request_changes_action,
+)
 from .models import Group, Professional, Status, StatusChange, Theme
 
 
@@ -26,40 +36,8 @@ class StatusChangeInline(GenericTabularInline):
         return False
 
 
-def _transition_action(method: str, description, done_message: str):
-    def action(modeladmin, request, queryset):
-        changed = getattr(queryset, method)(by=request.user)
-        skipped = queryset.count() - len(changed)
-        modeladmin.message_user(
-            request, done_message % {"count": len(changed)}, level=messages.SUCCESS
-        )
-        if skipped:
-            modeladmin.message_user(
-                request,
-                ngettext(
-                    "%(count)d item was left as it was (not allowed from its current status).",
-                    "%(count)d items were left as they were (not allowed from their status).",
-                    skipped,
-                )
-                % {"count": skipped},
-                level=messages.WARNING,
-            )
-
-    action.__name__ = f"action_{method}"
-    return admin.action(description=description, permissions=["change"])(action)
-
-
 # Explicit on Django 5.2 (silences its deprecation warning), and the default on Django 6.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-publish_action = _transition_action("publish", _("Publish"), _("Published: %(count)d."))
-request_changes_action = _transition_action(
-    "request_changes",
-    _("Request changes (write the message in the practitioner space)"),
-    _("Changes requested: %(count)d."),
-)
-reject_action = _transition_action("reject", _("Reject"), _("Rejected: %(count)d."))
-archive_action = _transition_action("archive", _("Archive"), _("Archived: %(count)d."))
 
 
 @admin.register(Theme)
@@ -72,7 +50,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Professional)
-class ProfessionalAdmin(admin.ModelAdmin):
+class ProfessionalAdmin(ProfessionalModerationMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "title",
@@ -80,16 +58,18 @@ class ProfessionalAdmin(admin.ModelAdmin):
         "verification_status",
         "verified_at",
         "is_public",
+        "waiting_changes",
+        "review_link",
         "is_example",
     ]
-    list_filter = ["status", "verification_status", "title", "is_example"]
+    list_filter = ["status", PendingChangesFilter, "verification_status", "title", "is_example"]
     search_fields = ["name", "organisation", "registration_number", "contact_email", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
     formfield_overrides = URL_FIELDS
     readonly_fields = ["status", "status_changed_at", "verified_by", "verified_at", "created_at"]
     actions = ["verify", publish_action, request_changes_action, reject_action, archive_action]
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, RevisionInline]
     fieldsets = [
         (
             None,
@@ -151,7 +131,7 @@ class ProfessionalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(GroupModerationMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "owner",
@@ -160,10 +140,21 @@ class GroupAdmin(admin.ModelAdmin):
         "region",
         "status",
         "is_public",
+        "waiting_changes",
         "confirmed_on",
+        "review_link",
         "is_example",
     ]
-    list_filter = ["status", "format", "kind", "region", "schedule_type", "is_example", "themes"]
+    list_filter = [
+        "status",
+        PendingChangesFilter,
+        "format",
+        "kind",
+        "region",
+        "schedule_type",
+        "is_example",
+        "themes",
+    ]
     list_select_related = ["owner", "region"]
     search_fields = ["title", "slug", "owner__name", "postal_code__code"]
     prepopulated_fields = {"slug": ["title"]}
@@ -172,9 +163,16 @@ class GroupAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     filter_horizontal = ["themes"]
     date_hierarchy = "published_at"
-    readonly_fields = ["status", "status_changed_at", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "published_at",
+        "reminder_sent_on",
+        "created_at",
+        "updated_at",
+    ]
     actions = [publish_action, request_changes_action, reject_action, archive_action]
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, RevisionInline]
     fieldsets = [
         (
             None,
@@ -254,6 +252,7 @@ class GroupAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "confirmed_on",
+                    "reminder_sent_on",
                     "status",
                     "status_changed_at",
                     "published_at",

@@ -9,6 +9,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
+        from .editors import after_migrate
         from .search_index import ensure_search_index
 
         post_migrate.connect(ensure_search_index, sender=self, dispatch_uid="directory_fts")
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="directory_editors")

@@ -138,6 +138,37 @@ class GroupFactory(factory.django.DjangoModelFactory):
             self.themes.set(extracted)
 
 
+# --- directory: practitioner space and moderation ---------------------------------------------
+from django.contrib.auth import get_user_model  # noqa: E402
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """An active account; practitioners log in with their email address as user name."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    username = factory.LazyAttribute(lambda o: o.email)
+    is_active = True
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "a-long-test-passphrase")
+        if create:
+            self.save(update_fields=["password"])
+
+
+class PractitionerFactory(ProfessionalFactory):
+    """A professional with a practitioner account (`user`)."""
+
+    user = factory.SubFactory(UserFactory)
+    contact_email = factory.LazyAttribute(lambda o: f"contact-{o.slug}@example.org")
+    email_language = "en"
+
+
 # --- articles --------------------------------------------------------------------------------
 from articles.models import Article, OrientationAnswer, OrientationTarget, Reference  # noqa: E402
 
