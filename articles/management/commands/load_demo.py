@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 LOADERS = [
     "load_reference",
     "load_directory_demo",
+    "ensure_editors_group",
     "load_articles_demo",
 ]
 
