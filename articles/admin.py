@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -18,12 +19,51 @@ from .models import Article, OrientationAnswer, OrientationTarget, Reference
 from .views import article_context
 
 
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "language",
+            "summary",
+            "body",
+            "themes",
+            "status",
+            "publish_at",
+            "revised_on",
+            "author_name",
+            "translation_key",
+            "hero_image",
+            "hero_alt",
+        ]
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField", "size": 80}),
+            "summary": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "body": forms.Textarea(attrs={"rows": 32, "cols": 100}),
+        }
+
+
+class ReferenceForm(forms.ModelForm):
+    class Meta:
+        model = Reference
+        fields = [
+            *("authors", "year", "title", "journal", "volume", "issue", "pages"),
+            *("doi", "url", "order"),
+        ]
+        widgets = {
+            name: forms.TextInput(attrs={"size": 80}) for name in ("authors", "title", "journal")
+        }
+
+
 class ReferenceInline(admin.StackedInline):
     model = Reference
+    form = ReferenceForm
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
-        ("authors", "year"),
+        "authors",
+        "year",
         "title",
         ("journal", "volume", "issue", "pages"),
         ("doi", "url"),
@@ -33,6 +73,7 @@ class ReferenceInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_select_related = ["updated_by"]
     list_display = [

@@ -83,7 +83,7 @@ class Article(models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=120,
-        help_text=_("The end of the address: /fr/articles/<slug>/. Unique within a language."),
+        help_text=_("The end of the address: /fr/articles/this-slug/. Unique within a language."),
     )
     language = models.CharField(
         _("language"), max_length=2, choices=LANGUAGE_CHOICES, default="fr", db_index=True
@@ -229,6 +229,7 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
+        self.body = (self.body or "").replace("\r\n", "\n")
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         if self.status == self.Status.SCHEDULED and self.publish_at is None:

@@ -177,6 +177,7 @@ def expand_shortcodes(
 def check_body(text: str, known_theme: Callable[[str], bool] | None = None) -> list[str]:
     """Problems an editor can fix before publishing (shown under the body field)."""
     errors = []
+    text = text.replace("\r\n", "\n")
     standalone = {m.start(): m for m in SHORTCODE_LINE_RE.finditer(text)}
     for match in ANY_SHORTCODE_RE.finditer(text):
         words = match.group(1).split()

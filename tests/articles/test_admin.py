@@ -80,7 +80,8 @@ def article_post_data(**overrides) -> dict:
         "slug": "un-nouvel-article",
         "language": "fr",
         "summary": "Résumé.",
-        "body": "## Une partie\n\nDu texte.",
+        # Browsers send textareas with CRLF line endings.
+        "body": "## Une partie\r\n\r\nDu texte.\r\n\r\n[[networks]]\r\n\r\n[[helplines]]\r\n",
         "status": "draft",
         "publish_at_0": "",
         "publish_at_1": "",
@@ -105,6 +106,7 @@ def test_save_and_preview_keeps_the_draft_and_opens_the_preview(editor_client):
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:articles_article_preview", args=[article.pk])
     assert article.status == "draft" and not article.is_public
+    assert "\r" not in article.body
     assert article.translation_key == "un-nouvel-article"
     assert article.updated_by == editor_client.user
 

@@ -143,6 +143,9 @@ def test_check_body_reports_what_an_editor_can_fix():
     assert any("description" in e for e in errors)
     assert check_body("## Fine\n\n[[networks]]\n\n[[groups theme=adhd]]", lambda slug: True) == []
     assert check_body("[[groups theme=unknown]]", lambda slug: False)
+    # Browsers send textarea content with CRLF line endings.
+    assert check_body("Intro\r\n\r\n[[networks]]\r\n\r\nEnd", lambda slug: True) == []
+    assert render_body("Intro\r\n\r\n[[networks]]\r\n").shortcodes == [Shortcode("networks")]
 
 
 def test_sanitize_keeps_only_the_allow_list():
