@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Editors work in the admin in the language their browser asks for.
+    # Editors' bulk import and export, beside the admin's own pages.
+    path("admin/directory/", include("directory.admin_import_urls")),
     path("admin/", admin.site.urls),
     # The open HSDS API: one address for every language (texts follow ?lang=).
     path("api/hsds/", include("directory.api.urls")),
