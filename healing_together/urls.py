@@ -24,9 +24,9 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Editors work in the admin in the language their browser asks for.
     # Editors' bulk import and export, beside the admin's own pages.
     path("admin/directory/", include("directory.admin_import_urls")),
+    # Editors work in the admin in the language their browser asks for.
     path("admin/", admin.site.urls),
     # The open HSDS API: one address for every language (texts follow ?lang=).
     path("api/hsds/", include("directory.api.urls")),
