@@ -38,7 +38,15 @@ def result_section(content: str) -> str:
     return content[start : content.index("</section>", start)]
 
 
-def test_loader_is_idempotent(demo):
+def test_parent_guide_and_loader(client, demo):
+    # One test loads the demo once for several checks: loading it is the slow part.
+    check_loader_is_idempotent()
+    check_parent_guide_sources()
+    for language in ("fr", "nl", "en"):
+        check_guide_page(client, language)
+
+
+def check_loader_is_idempotent():
     counts = (Article.objects.count(), OrientationAnswer.objects.count())
     out = io.StringIO()
     call_command("load_articles_demo", stdout=out)
@@ -46,7 +54,7 @@ def test_loader_is_idempotent(demo):
     assert "0 articles, 0 references, 0 orientation answers" in out.getvalue()
 
 
-def test_parent_guide_is_published_in_three_languages_with_only_the_allowed_sources(demo):
+def check_parent_guide_sources():
     guides = Article.objects.published().filter(translation_key="parent-guide")
     assert sorted(guides.values_list("language", flat=True)) == ["en", "fr", "nl"]
     for guide in guides:
@@ -56,12 +64,6 @@ def test_parent_guide_is_published_in_three_languages_with_only_the_allowed_sour
             assert block in guide.body
         assert f"/{guide.language}/orientation/" in guide.body
         assert 600 < guide.word_count < 1200
-
-
-def test_parent_guide_pages_read_well(client, demo):
-    # One test for the three languages: loading the demo data is the slow part.
-    for language in ("fr", "nl", "en"):
-        check_guide_page(client, language)
 
 
 def check_guide_page(client, language):
@@ -97,6 +99,7 @@ def test_every_orientation_answer_leads_somewhere_useful(client, demo):
     for language in ("fr", "nl", "en", "de"):
         for answer in answers:
             check_answer(client, language, answer)
+    check_narrow_search_offers_next_steps(client)
 
 
 def check_answer(client, language, answer):
@@ -111,6 +114,9 @@ def check_answer(client, language, answer):
         page = client.get(href)
         assert page.status_code == 200, href
         assert len(page.content) > 2000, href
+        if "/groups/" in href:
+            # Without a subject, every group search of the demo content has results.
+            assert 'class="card group-card"' in page.content.decode(), href
     for action in parser.forms:
         # The postal-code lookup: 5000 is Namur, served by Kirikou.
         page = client.get(action, {"postcode": "5000"})
@@ -119,3 +125,16 @@ def check_answer(client, language, answer):
     if answer.slug == "danger-now":
         assert 'href="tel:112"' in result
         assert f"/{language}/groups/" not in result
+
+
+def check_narrow_search_offers_next_steps(client):
+    """A search narrowed by a subject may be empty: the page then says what to try."""
+    response = client.get("/en/orientation/", {"answer": "new-diagnosis", "theme": "adhd"})
+    parser = Links()
+    parser.feed(result_section(response.content.decode()))
+    (href,) = [href for href in parser.hrefs if "/groups/" in href]
+    assert "theme=adhd" in href and "kind=psychoeducation" in href
+    content = client.get(href).content.decode()
+    if 'class="card group-card"' not in content:
+        assert 'class="empty-state"' in content
+        assert 'href="/en/networks/"' in content and 'href="/en/help/"' in content
