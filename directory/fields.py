@@ -23,7 +23,7 @@ In Python the field's value is a list of choice values in declaration order
 """
 
 from collections.abc import Iterable
-from functools import partialmethod
+from functools import cached_property, partialmethod
 
 from django import forms
 from django.core import checks, exceptions
@@ -40,12 +40,16 @@ class ChoiceSetField(models.PositiveIntegerField):
         super().__init__(*args, **kwargs)
 
     # --- set <-> mask -------------------------------------------------------------------
-    @property
+    @cached_property
     def values(self) -> list[str]:
         return [str(value) for value in self.choices_class.values]
 
+    @cached_property
+    def _bits(self) -> dict[str, int]:
+        return {value: 1 << index for index, value in enumerate(self.values)}
+
     def bit(self, value: str) -> int:
-        return 1 << self.values.index(value)
+        return self._bits[value]
 
     def mask(self, values: Iterable[str] | int | None) -> int:
         """The integer mask of `values`; unknown values raise ValidationError."""
@@ -55,17 +59,17 @@ class ChoiceSetField(models.PositiveIntegerField):
             return values
         if isinstance(values, str):
             values = [part for part in values.split(",") if part]
-        known = self.values
+        bits = self._bits
         mask = 0
         for value in values:
-            value = str(value)
-            if value not in known:
+            bit = bits.get(str(value))
+            if bit is None:
                 raise exceptions.ValidationError(
                     _("“%(value)s” is not a valid choice."),
                     code="invalid_choice",
-                    params={"value": value},
+                    params={"value": str(value)},
                 )
-            mask |= 1 << known.index(value)
+            mask |= bit
         return mask
 
     def decode(self, mask: int | None) -> list[str]:

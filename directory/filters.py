@@ -154,9 +154,14 @@ class GroupFilterSet(django_filters.FilterSet):
         model = Group
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        self.themes = list(Theme.objects.all())
-        self.regions = sorted(Region.objects.all(), key=lambda region: str(region.name))
+    def __init__(
+        self, data=None, queryset=None, *, request=None, prefix=None, themes=None, regions=None
+    ):
+        # `themes`/`regions` let a second filterset in the same request reuse the lists.
+        self.themes = list(Theme.objects.all()) if themes is None else list(themes)
+        self.regions = sorted(
+            Region.objects.all() if regions is None else regions, key=lambda r: str(r.name)
+        )
         self.notices: list[str] = []
         self.postal_code: PostalCode | None = None
         self.radius_km: int | None = None

@@ -70,13 +70,15 @@ class Schedule:
             "monthday": group.first_session_on.day,
         }
 
-    def rule(self) -> rrule.rrule | None:
+    def rule(self, *, start: dt.datetime | None = None, skipped: int = 0) -> rrule.rrule | None:
+        """The dateutil rule; `start`/`skipped` resume it at a later occurrence (see _resume)."""
         group = self.group
         if not group.first_session_on or not group.recurrence:
             return None
         parts = self._parts()
         kwargs = {
-            "dtstart": dt.datetime.combine(group.first_session_on, group.start_time or dt.time()),
+            "dtstart": start
+            or dt.datetime.combine(group.first_session_on, group.start_time or dt.time()),
             "interval": parts["interval"],
         }
         if "monthday" in parts:
@@ -86,10 +88,31 @@ class Schedule:
         else:
             kwargs["byweekday"] = _RRULE_DAYS[parts["weekday"]]
         if self.is_cycle:
-            kwargs["count"] = max(group.session_count or 1, 1)
+            kwargs["count"] = max(group.session_count or 1, 1) - skipped
+            if kwargs["count"] < 1:
+                return None
         elif group.last_session_on:
             kwargs["until"] = dt.datetime.combine(group.last_session_on, dt.time.max)
         return rrule.rrule(parts["freq"], **kwargs)
+
+    def _resume(self, naive_after: dt.datetime) -> tuple[rrule.rrule | None, int]:
+        """A rule equivalent to `rule()` from shortly before `naive_after`, and how many
+        occurrences it skips. Weekly series that started years ago would otherwise be
+        replayed from their first session on every call."""
+        rule = self.rule()
+        if rule is None or self.group.recurrence not in ("weekly", "biweekly"):
+            return rule, 0
+        first = rule.after(rule._dtstart, inc=True)
+        if first is None:
+            return rule, 0
+        step = 7 * (2 if self.group.recurrence == "biweekly" else 1)
+        periods = (naive_after - first).days // step - 1
+        if periods <= 0:
+            return rule, 0
+        if self.is_cycle:
+            periods = min(periods, max(self.group.session_count or 1, 1))
+        start = first + dt.timedelta(days=step * periods)
+        return self.rule(start=start, skipped=periods), periods
 
     def ical_rrule(self) -> dict | None:
         """The RRULE as a dict for `icalendar.vRecur` (None when there is no recurrence)."""
@@ -133,14 +156,14 @@ class Schedule:
 
     def upcoming(self, count: int = 3, after: dt.datetime | None = None) -> list[Session]:
         """The next `count` sessions starting after `after` (default: now)."""
-        rule = self.rule()
-        if rule is None:
-            return []
         after = after or dt.datetime.now(BRUSSELS)
         naive_after = after.astimezone(BRUSSELS).replace(tzinfo=None)
+        rule, skipped = self._resume(naive_after)
+        if rule is None:
+            return []
         sessions: list[Session] = []
         if self.is_cycle:
-            for number, start in enumerate(rule, start=1):
+            for number, start in enumerate(rule, start=skipped + 1):
                 if start > naive_after:
                     sessions.append(self._session(start, number))
                     if len(sessions) == count:

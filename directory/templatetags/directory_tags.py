@@ -93,4 +93,5 @@ def distance(km) -> str:
         return ""
     if km < 1:
         return _("less than 1 km")
-    return _("%(km)s km") % {"km": number_format(round(km, 1), decimal_pos=1 if km < 10 else 0)}
+    value = number_format(round(km, 1), decimal_pos=1) if km < 10 else str(round(km))
+    return _("%(km)s km") % {"km": value}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -63,6 +66,38 @@ def map_settings() -> dict:
     }
 
 
+def capped_count(queryset, cap: int) -> int:
+    """How many rows, counting no further than `cap + 1` (bounded work at any size)."""
+    return (
+        queryset.order_by()
+        .select_related(None)
+        .prefetch_related(None)
+        .values("pk")[: cap + 1]
+        .count()
+    )
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` results: nobody reads past page 50, and the count stays cheap.
+
+    Beyond the cap the page says "more than 1,000 groups" and asks to narrow the search.
+    """
+
+    cap = 1000
+
+    @cached_property
+    def _counted(self) -> int:
+        return capped_count(self.object_list, self.cap)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
+
+
 class GroupListView(FilterView):
     """The search: filters, sorting, pagination, and a map of the results on the page."""
 
@@ -70,6 +105,7 @@ class GroupListView(FilterView):
     filterset_class = GroupFilterSet
     template_name = "directory/group_list.html"
     paginate_by = 20
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return Group.objects.published().for_cards()
@@ -95,6 +131,7 @@ class GroupListView(FilterView):
             postal_code=filterset.postal_code,
             radius_km=filterset.radius_km,
             result_count=context["paginator"].count if context.get("paginator") else 0,
+            result_count_capped=context["paginator"].capped if context.get("paginator") else False,
             map_data={
                 **map_settings(),
                 "markers": markers,
@@ -123,9 +160,12 @@ class GroupListView(FilterView):
         for key in ("postcode", "radius", "sort", "format"):
             data.pop(key, None)
         online = GroupFilterSet(
-            data, queryset=Group.objects.published().with_format(Group.Format.ONLINE)
+            data,
+            queryset=Group.objects.published().with_format(Group.Format.ONLINE),
+            themes=filterset.themes,
+            regions=filterset.regions,
         )
-        return online.qs.count()
+        return capped_count(online.qs, CappedPaginator.cap)
 
     def _empty_state(self, filterset: GroupFilterSet, path: str) -> dict:
         region = filterset.postal_code.region if filterset.postal_code else None
