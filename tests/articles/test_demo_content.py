@@ -1,4 +1,4 @@
-"""The shipped content: the parent guide in three languages and the orientation answers."""
+"""The shipped content: the parent guide in four languages and the orientation answers."""
 
 import io
 import json
@@ -42,7 +42,7 @@ def test_parent_guide_and_loader(client, demo):
     # One test loads the demo once for several checks: loading it is the slow part.
     check_loader_is_idempotent()
     check_parent_guide_sources()
-    for language in ("fr", "nl", "en"):
+    for language in ("fr", "nl", "en", "de"):
         check_guide_page(client, language)
 
 
@@ -56,7 +56,7 @@ def check_loader_is_idempotent():
 
 def check_parent_guide_sources():
     guides = Article.objects.published().filter(translation_key="parent-guide")
-    assert sorted(guides.values_list("language", flat=True)) == ["en", "fr", "nl"]
+    assert sorted(guides.values_list("language", flat=True)) == ["de", "en", "fr", "nl"]
     for guide in guides:
         assert {ref.doi for ref in guide.references.all()} == DOIS
         assert "Stewart" not in guide.body
@@ -79,8 +79,8 @@ def check_guide_page(client, language):
     assert 'href="tel:112"' in content
     for doi in DOIS:
         assert f'href="https://doi.org/{doi}"' in content
-    assert set(response.context["language_urls"]) == {"fr", "nl", "en", "de"}
-    assert response.context["language_urls"]["de"] is None
+    urls = response.context["language_urls"]
+    assert set(urls) == {"fr", "nl", "en", "de"} and all(urls.values())
     ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', content, re.S).group(1))
     assert ld[0]["inLanguage"] == language and len(ld[0]["citation"]) == 3
     # Every link in the article body leads to a page that exists.
