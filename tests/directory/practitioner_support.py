@@ -84,7 +84,7 @@ def postal_code(db):
     return PostalCodeFactory(code="1050", municipality_fr="Ixelles", municipality_nl="Elsene")
 
 
-def group_data(theme, postal_code, **overrides) -> dict:
+def group_data(theme_obj, place, **overrides) -> dict:
     """A valid POST for the group form (an in-person weekly group)."""
     start = timezone.localdate() + dt.timedelta(days=10)
     data = {
@@ -92,7 +92,7 @@ def group_data(theme, postal_code, **overrides) -> dict:
         "kind": Group.Kind.SUPPORT,
         "summary": "A calm evening to share what helps.",
         "description": "We meet every week, listen, and share what works at home.",
-        "themes": [str(theme.pk)],
+        "themes": [str(theme_obj.pk)],
         "audiences": ["parents"],
         "languages": ["fr"],
         "schedule_type": Group.ScheduleType.ONGOING,
@@ -104,7 +104,7 @@ def group_data(theme, postal_code, **overrides) -> dict:
         "format": Group.Format.IN_PERSON,
         "venue_name": "Maison de quartier",
         "street_address": "Rue de l'Exemple 1",
-        "postal_code": postal_code.code,
+        "postal_code": place.code,
         "wheelchair_access": Group.Access.YES,
         "price_type": Group.Price.FREE,
         "registration_method": Group.Registration.CONTACT_FORM,
