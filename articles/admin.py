@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
+from directory.forms import formfield as https_formfield
+
 from .models import Article, OrientationAnswer, OrientationTarget, Reference
 from .views import article_context
 
@@ -47,6 +49,7 @@ class ArticleAdminForm(forms.ModelForm):
 class ReferenceForm(forms.ModelForm):
     class Meta:
         model = Reference
+        formfield_callback = https_formfield
         fields = [
             *("authors", "year", "title", "journal", "volume", "issue", "pages"),
             *("doi", "url", "order"),
