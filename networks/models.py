@@ -354,13 +354,23 @@ class HelpLine(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
 
+    def _name_and_language(self) -> tuple[str, str]:
+        """The name in the visitor's language, else the one the line answers in (what a caller
+        hears when it picks up: "Zelfmoordlijn", "TelefonHilfe"), else any name given."""
+        current = (translation.get_language() or "fr")[:2]
+        for code in (current, *(self.languages or []), "en", "fr", "nl", "de"):
+            value = getattr(self, f"name_{code}", "")
+            if value:
+                return value, code
+        return "", current
+
     @property
     def name(self) -> str:
-        return translated(self, "name")
+        return self._name_and_language()[0]
 
     @property
     def name_language(self) -> str:
-        return translated_language(self, "name")
+        return self._name_and_language()[1]
 
     def answers_in(self, language: str) -> bool:
         return language[:2] in (self.languages or [])

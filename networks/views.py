@@ -7,7 +7,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from .forms import PostcodeForm
@@ -183,9 +183,32 @@ class NetworkDetailView(DetailView):
                 },
                 "tiles_on": bool(settings.MAP_TILES_URL),
                 "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+                "json_ld": network_json_ld(self.request, network, regions),
             }
         )
         return context
+
+
+def network_json_ld(request, network: Network, regions: list[Region]) -> dict:
+    """schema.org Organization for a network page (only the facts the page shows)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": network.name,
+        "url": request.build_absolute_uri(network.get_absolute_url()),
+        "areaServed": [{"@type": "AdministrativeArea", "name": r.name} for r in regions],
+    }
+    if network.short_name != network.name:
+        data["alternateName"] = network.short_name
+    if network.website:
+        data["sameAs"] = [network.website]
+    if network.phone:
+        data["telephone"] = network.phone
+    if network.email:
+        data["email"] = network.email
+    if network.address:
+        data["address"] = " ".join(network.address.split())
+    return data
 
 
 def help_sections(language: str) -> dict:
@@ -202,6 +225,15 @@ def help_sections(language: str) -> dict:
     }
 
 
+# One sentence per language, so that each reads naturally once translated.
+OWN_LANGUAGE_TITLES = {
+    "fr": gettext_lazy("Lines that answer in French"),
+    "nl": gettext_lazy("Lines that answer in Dutch"),
+    "de": gettext_lazy("Lines that answer in German"),
+    "en": gettext_lazy("Lines that answer in English"),
+}
+
+
 class HelpView(TemplateView):
     """Help now: 112 first, then the lines answering in the visitor's language."""
 
@@ -211,5 +243,5 @@ class HelpView(TemplateView):
         context = super().get_context_data(**kwargs)
         language = (translation.get_language() or "fr")[:2]
         context.update(help_sections(language))
-        context["language_name"] = translation.get_language_info(language)["name_translated"]
+        context["own_language_title"] = OWN_LANGUAGE_TITLES.get(language, "")
         return context

@@ -266,7 +266,8 @@ def test_no_inline_script(client, db):
     for url in (LIST_URL, "/en/networks/bru-stars/", "/en/help/"):
         content = client.get(url).content.decode()
         for tag in re.findall(r"<script\b[^>]*>", content):
-            assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
+            data_types = ('type="application/json"', 'type="application/ld+json"')
+            assert "src=" in tag or any(t in tag for t in data_types), (url, tag)
         assert " onclick=" not in content
 
 
@@ -441,7 +442,8 @@ def test_help_page_shows_hours_and_sources(client, db):
     assert "24/7, free, anonymous" in content
     assert "European emergency number, valid in all of Belgium." in content
     assert 'href="https://bx1.be/categories/news/' in content
-    assert "We know of no Belgian listening line that answers in English." in content
+    assert "Lines that answer in English" in content
+    assert "We know of no Belgian listening line that answers in this language." in content
 
 
 def test_unknown_hours_are_shown_in_english_with_lang(db):
@@ -513,3 +515,14 @@ def test_reference_translations_of_offers_and_phone_note_are_shown(client, db, l
     assert f'<ul class="network-offers" lang="{language}">' in content
     assert f'<p class="network-note small" lang="{language}">Crisis-BXL' in content
     assert "it has not been translated yet" not in content
+
+
+def test_help_line_names_fall_back_to_the_language_the_line_answers_in(db):
+    line = HelpLine.objects.get(slug="telefonhilfe")
+    with translation.override("fr"):
+        assert (line.name, line.name_language) == ("TelefonHilfe", "de")
+    with translation.override("en"):
+        assert (line.name, line.name_language) == ("Listening line (German)", "en")
+    line = HelpLine.objects.get(slug="zelfmoordlijn")
+    with translation.override("de"):
+        assert (line.name, line.name_language) == ("Zelfmoordlijn 1813", "nl")
