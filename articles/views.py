@@ -1,7 +1,5 @@
 """Public pages: the article list, an article, the feeds (feeds.py) and the orientation."""
 
-import json
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
@@ -12,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from directory.jsonld import as_script_data
 from directory.models import Group
 
 from .forms import OrientationForm
@@ -20,12 +19,11 @@ from .rendering import Shortcode, expand_shortcodes, render_body
 from .shortcodes import BlockRenderer, group_rows, pick_groups
 
 RELATED_GROUPS = 3
-JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def json_ld(data) -> str:
     """JSON for a `<script type="application/ld+json">` block; `<`, `>` and `&` escaped."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_LD_ESCAPES))
+    return as_script_data(data)
 
 
 def translation_urls(article: Article, translations: list[Article]) -> dict[str, str | None]:

@@ -1,9 +1,13 @@
-"""Template tags for the site shell: language alternates and absolute URLs."""
+"""Template tags for the site shell: language alternates, absolute URLs, JSON-LD."""
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html
+
+# One escaping helper for every schema.org block on the site (directory owns it).
+from directory.jsonld import as_script_data, breadcrumbs
 
 register = template.Library()
 
@@ -47,3 +51,31 @@ def absolute_url(context, path: str) -> str:
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.SITE_URL + path
+
+
+@register.simple_tag
+def json_ld(data) -> str:
+    """A `<script type="application/ld+json">` element for `data` (a dict or a list).
+
+    `<`, `>` and `&` inside the JSON are written as unicode escapes, so no value (a group
+    title, an article summary) can close the element. CSP does not apply: it is data.
+    """
+    if not data:
+        return ""
+    return format_html('<script type="application/ld+json">{}</script>', as_script_data(data))
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs_json_ld(context, *trail) -> str:
+    """schema.org BreadcrumbList for a page's breadcrumbs, as a JSON-LD element.
+
+    `trail` alternates names and paths, from the home page to the page itself:
+    `{% breadcrumbs_json_ld home_label home_url network.short_name request.path %}`.
+    """
+    if len(trail) % 2:
+        raise template.TemplateSyntaxError("breadcrumbs_json_ld takes name/path pairs.")
+    items = [
+        (str(name), absolute_url(context, str(path)))
+        for name, path in zip(trail[::2], trail[1::2], strict=True)
+    ]
+    return json_ld(breadcrumbs(items))
