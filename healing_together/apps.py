@@ -19,6 +19,10 @@ class SiteAdminConfig(SimpleAdminConfig):
         from .cache import connect_invalidation_signals
 
         connect_invalidation_signals()
+        # Failed log-ins are counted and throttled; staff sessions are shorter.
+        from .logins import connect_signals as connect_login_signals
+
+        connect_login_signals()
         for app_config in apps.get_app_configs():
             if app_config.name in SKIPPED_ADMIN_MODULES:
                 continue

@@ -62,17 +62,24 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False  # preload is a one-way door: opt in deliberately
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD")  # a one-way door: opt in deliberately
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Staff (editors in the admin) get a working day, not two weeks (healing_together/logins.py).
+STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 60 * 60 * 8)
+# Failed log-ins allowed per address and per user name before a pause (logins.py).
+LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5/15m")
+LOGIN_THROTTLED_VIEWS = ("admin:login", "directory:login")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
+# `check --deploy` warns (W021) whenever HSTS preload is off, which is a deliberate choice.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # Permissions-Policy: the site uses none of these browser features.
 PERMISSIONS_POLICY = (
@@ -113,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Pauses log-ins after repeated failures (admin and practitioners).
+    "healing_together.logins.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "healing_together.middleware.PermissionsPolicyMiddleware",
