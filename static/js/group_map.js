@@ -24,6 +24,24 @@
     if (query.addEventListener) query.addEventListener("change", apply);
   }
 
+  // ---- Clean, shareable URLs: empty fields (and a radius without a postal code) stay out ----
+  function initCleanSubmit() {
+    var form = document.querySelector(".search-form");
+    if (!form) return;
+    form.addEventListener("submit", function () {
+      var postcode = form.elements.namedItem("postcode");
+      var noPostcode = !postcode || !postcode.value.trim();
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.type === "checkbox" || field.type === "submit") return;
+        if (!field.value.trim() || (field.name === "radius" && noPostcode)) field.disabled = true;
+      });
+      // Re-enable them if the visitor comes back with the Back button.
+      window.addEventListener("pageshow", function () {
+        Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+      }, { once: true });
+    });
+  }
+
   // ---- Map ----------------------------------------------------------------------------------
   function markerIcon(count) {
     var size = count > 1 ? 34 : 26;
@@ -152,6 +170,7 @@
 
   function init() {
     initFilterPanel();
+    initCleanSubmit();
     initMap();
   }
 
