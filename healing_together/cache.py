@@ -49,6 +49,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache, RedisCacheClient
+from django.core.checks import CheckMessage, Info, Tags, register
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -239,6 +240,24 @@ def connect_invalidation_signals() -> None:
     connection_created.connect(_install_write_watcher, dispatch_uid="page-cache:writes")
     for connection in connections.all(initialized_only=True):
         _install_write_watcher(connection=connection)
+
+
+# --- System check ---------------------------------------------------------------------------
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """A page cache in local memory is per process: say what that means for editors."""
+    backend = settings.CACHES.get(getattr(settings, "PAGE_CACHE_ALIAS", "default"), {})
+    if settings.PAGE_CACHE_SECONDS > 0 and backend.get("BACKEND", "").endswith("LocMemCache"):
+        return [
+            Info(
+                "Pages are cached in each process's own memory (no REDIS_URL): a change is "
+                "seen at once by the process that saved it and within PAGE_CACHE_SECONDS "
+                f"({settings.PAGE_CACHE_SECONDS} s) by the other gunicorn workers.",
+                hint="Set REDIS_URL to share one cache between workers and servers.",
+                id="healing_together.I001",
+            )
+        ]
+    return []
 
 
 # --- Redis backend ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ depend on what the content pages render; a few use the real home page.
 """
 
 import gzip
+import os
 import re
 
 import pytest
@@ -489,3 +490,61 @@ def test_nonce_pages_are_compressed_per_response_with_their_fresh_nonce(client):
         assert f"'nonce-{markup}'" in hit["Content-Security-Policy"]
         nonces.add(markup)
     assert len(nonces) == 2
+
+
+# --- system check --------------------------------------------------------------------------
+def test_check_explains_a_per_process_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    messages = page_cache.check_shared_cache()
+    assert [m.id for m in messages] == ["healing_together.I001"]
+    settings.CACHES = {
+        "default": {"BACKEND": "healing_together.cache.RedisCache", "LOCATION": "redis://x"}
+    }
+    assert page_cache.check_shared_cache() == []
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert page_cache.check_shared_cache() == []
+
+
+# --- Redis (production's backend) -----------------------------------------------------------------
+@pytest.fixture
+def redis_cache(settings):
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "healing_together.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "ht-tests",
+        }
+    }
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+@urlconf
+@pytest.mark.django_db
+def test_redis_backend_hits_and_invalidates(
+    client, redis_cache, django_capture_on_commit_callbacks
+):
+    network = Network.objects.create(slug="r", short_name="Redis", audience="adults")
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"
+    hit = client.get("/fr/probe/", headers={"accept-encoding": "gzip"})
+    assert hit["X-Cache"] == "hit"
+    assert b"Redis;" in body_of(hit)
+    with django_capture_on_commit_callbacks(execute=True):
+        network.short_name = "Renamed"
+        network.save()
+    response = client.get("/fr/probe/")
+    assert response["X-Cache"] == "miss"
+    assert b"Renamed;" in response.content
+    # One client object is reused for every command.
+    backend = redis_cache._cache
+    assert backend.get_client() is backend.get_client()
