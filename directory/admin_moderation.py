@@ -49,12 +49,18 @@ REVISION_DECISIONS = {
 }
 
 
-def allowed_decisions(obj) -> dict:
-    return {
-        name: label
-        for name, label in moderation.DECISIONS.items()
-        if obj.status in TRANSITIONS[TARGETS[name]]
-    }
+def allowed_decisions(obj, revision=None) -> dict:
+    """The decisions an editor can take on `obj` now, labelled for its situation."""
+    decisions = dict(REVISION_DECISIONS) if revision is not None else {}
+    for name, label in moderation.DECISIONS.items():
+        if obj.status not in TRANSITIONS[TARGETS[name]]:
+            continue
+        if obj.status == Status.PUBLISHED and name == "request_changes":
+            if revision is not None:
+                continue  # refusing the proposed changes says it, and keeps the listing online
+            label = _("Request changes (takes it offline until the practitioner fixes it)")
+        decisions[name] = label
+    return decisions
 
 
 def queue_changelist(ordering: list[str]):
@@ -254,8 +260,7 @@ class ModerationQueueMixin:
 
     # The page ---------------------------------------------------------------------------------
     def decision_form(self, obj, data=None, revision=None) -> DecisionForm:
-        decisions = dict(REVISION_DECISIONS) if revision is not None else {}
-        decisions.update(allowed_decisions(obj))
+        decisions = allowed_decisions(obj, revision)
         needs = {*moderation.NEEDS_MESSAGE, "reject_changes"}
         return DecisionForm(data, decisions=decisions, needs_message=needs)
 
@@ -354,8 +359,7 @@ class ProfessionalModerationMixin(ModerationQueueMixin):
     review_fields = ProfessionalForm._meta.fields
 
     def decision_form(self, obj, data=None, revision=None):
-        decisions = dict(REVISION_DECISIONS) if revision is not None else {}
-        decisions.update(allowed_decisions(obj))
+        decisions = allowed_decisions(obj, revision)
         return ProfessionalDecisionForm(
             data,
             decisions=decisions,

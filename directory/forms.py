@@ -455,9 +455,10 @@ class GroupForm(AccessibleFormMixin, forms.ModelForm):
             "title": _("Name of the group"),
             "summary": _("In one or two sentences"),
             "audiences": _("Who is it for?"),
+            "child_age_bands": _("Age of the child"),
             "languages": _("Languages spoken in the group"),
             "first_session_on": _("First session"),
-            "last_session_on": _("Last session (optional)"),
+            "last_session_on": _("Last session"),
         }
         help_texts = {
             "title": _("e.g. “Parents of teenagers with anxiety”. No capitals-only titles."),
@@ -494,11 +495,47 @@ class GroupForm(AccessibleFormMixin, forms.ModelForm):
             "registration_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
 
+    REQUIRED_MESSAGES = {
+        "title": _("Give the group a name."),
+        "kind": _("Choose the kind of group."),
+        "description": _("Describe what happens in the group."),
+        "audiences": _("Choose who the group is for."),
+        "languages": _("Choose at least one language spoken in the group."),
+        "schedule_type": _("Say whether it is an ongoing series or a closed cycle."),
+        "recurrence": _("Choose how often the group meets."),
+        "first_session_on": _("Give the date of the first session."),
+        "start_time": _("Give the time sessions start."),
+        "format": _("Say whether the group meets in person, online, or both."),
+        "price_type": _("Choose a price, or “Free”."),
+        "registration_method": _("Choose how people register."),
+    }
+    # Required only for some choices (the form's clean() and the model say when): their
+    # labels do not say "optional".
+    CONDITIONAL = {
+        "weekday",
+        "week_of_month",
+        "session_count",
+        "street_address",
+        "postal_code",
+        "online_joining_info",
+        "price_amount",
+        "registration_email",
+        "registration_phone",
+        "registration_url",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("recurrence", "weekday", "week_of_month"):
             self.fields[name].widget.attrs["class"] = "input--medium"
         self.fields["weekday"].required = False
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.RadioSelect):
+                # A radio list needs no "---------" entry: nothing ticked means no choice.
+                field.choices = [choice for choice in field.choices if choice[0] != ""]
+            if name in self.REQUIRED_MESSAGES:
+                field.error_messages["required"] = self.REQUIRED_MESSAGES[name]
+            field.conditional = name in self.CONDITIONAL
         self.limit_text(self.TEXT_LIMITS)
         theme_families = dict(Theme.objects.values_list("pk", "family"))
         self.theme_family = theme_families

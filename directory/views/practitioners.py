@@ -307,16 +307,13 @@ def dashboard(request):
             )
             group.can_submit = group.status in moderation.SUBMITTABLE
             group.can_delete = group.status == Status.DRAFT and group.published_at is None
+            group.is_public = (
+                group.status == Status.PUBLISHED and professional.status == Status.PUBLISHED
+            )
     return render(
         request,
         "directory/practitioners/dashboard.html",
-        {
-            "professional": professional,
-            "groups": groups,
-            "is_public": lambda group: (
-                group.status == Status.PUBLISHED and professional.status == Status.PUBLISHED
-            ),
-        },
+        {"professional": professional, "groups": groups},
     )
 
 
@@ -424,7 +421,7 @@ class GroupCreateView(PractitionerMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = GroupForm(request.POST)
         if not form.is_valid():
-            return self.render_form(form, status=400)
+            return self.render_form(form)
         if ratelimit.is_limited(request, "group-create", ident=f"user:{request.user.pk}"):
             return rate_limited(request, _("new groups"))
         group = form.save(commit=False)
@@ -440,7 +437,7 @@ class GroupCreateView(PractitionerMixin, TemplateView):
         )
         return redirect("directory:group_preview", pk=group.pk)
 
-    def render_form(self, form, status: int = 200):
+    def render_form(self, form):
         context = {
             "form": form,
             "professional": self.professional,
@@ -448,7 +445,7 @@ class GroupCreateView(PractitionerMixin, TemplateView):
             "group": None,
             "revision": None,
         }
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
 
 class GroupDuplicateView(GroupCreateView):
@@ -491,11 +488,9 @@ def group_edit(request, pk: int):
                 stale.withdraw(by=request.user)
             messages.success(request, _("Your changes are saved."))
             return redirect("directory:group_preview", pk=group.pk)
-        status = 400
     else:
         initial = initial_from_revision(revision) if revision is not None else None
         form = GroupForm(instance=group, initial=initial)
-        status = 200
     return render(
         request,
         "directory/practitioners/group_form.html",
@@ -506,7 +501,6 @@ def group_edit(request, pk: int):
             "professional": group.owner,
             "is_published": is_published,
         },
-        status=status,
     )
 
 
@@ -637,14 +631,17 @@ def group_confirm_link(request, token: str):
 # --- the postal-code helper of the group form -------------------------------------------------
 @require_GET
 def postal_code_lookup(request, code: str):
-    """{"code", "municipality", "region"} for the form's as-you-type hint; 404 if unknown."""
+    """{"code", "found", "municipality", "region"} for the form's as-you-type hint."""
     postal_code = PostalCode.objects.lookup(code) if len(code) == 4 else None
     if postal_code is None:
-        response = JsonResponse({"error": _("Unknown postal code")}, status=404)
+        # 200, not 404: an unknown code is an answer, not a broken link (and a 404 would
+        # log a console error in the browser for every typo).
+        response = JsonResponse({"code": code, "found": False})
     else:
         response = JsonResponse(
             {
                 "code": postal_code.code,
+                "found": True,
                 "municipality": postal_code.municipality,
                 "region": postal_code.region.name,
             }

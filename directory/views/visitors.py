@@ -65,8 +65,6 @@ def group_contact(request, slug: str):
                 emails.contact_relay(contact)
                 messages.success(request, sent)
                 return _back_to_group(group, "contact")
-        else:
-            status = 400
     else:
         form = ContactForm(auto_id=CONTACT_AUTO_ID)
     return render(
@@ -102,8 +100,6 @@ def group_report(request, slug: str):
                 emails.listing_report(report)
                 messages.success(request, thanks)
                 return _back_to_group(group, "report")
-        else:
-            status = 400
     else:
         form = ReportForm(auto_id=REPORT_AUTO_ID)
     return render(

@@ -79,17 +79,14 @@
       if (code === lastCode) return;
       lastCode = code;
       fetch(template.replace("0000", code), { headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (code !== lastCode) return null;
-          if (!response.ok) {
-            hint.textContent = hint.getAttribute("data-unknown");
-            hint.classList.add("postal-hint--unknown");
-            return null;
-          }
-          return response.json();
-        })
+        .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
           if (!data || code !== lastCode) return;
+          if (!data.found) {
+            hint.textContent = hint.getAttribute("data-unknown");
+            hint.classList.add("postal-hint--unknown");
+            return;
+          }
           hint.textContent = data.municipality + " (" + data.region + ")";
           hint.classList.remove("postal-hint--unknown");
         })

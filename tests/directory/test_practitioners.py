@@ -280,7 +280,10 @@ def test_postal_code_shows_municipality_and_unknown_is_refused(client, postal_co
     response = client.get(en("postal_code_lookup", code="1050"))
     assert response.status_code == 200
     assert response.json()["municipality"] == "Ixelles"
-    assert client.get(en("postal_code_lookup", code="0999")).status_code == 404
+    assert client.get(en("postal_code_lookup", code="0999")).json() == {
+        "code": "0999",
+        "found": False,
+    }
 
 
 def test_duplicate_for_next_cycle(client, practitioner_a, theme):
@@ -346,6 +349,8 @@ def test_dashboard_lists_status_and_editor_message(
     assert "Please give the end time." in content
     assert "Changes waiting for review since" in content
     assert content.index("Needs work") < content.index("Online now")
+    assert live.get_absolute_url() in content  # owner and group published: a public link
+    assert "Visible once your profile is published" not in content
 
 
 def test_dashboard_queries_do_not_grow_with_groups(client, practitioner_a, editor):
