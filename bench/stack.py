@@ -116,6 +116,8 @@ class Stack:
                 args += ["--count", str(groups)]
             else:
                 args.append(str(groups))
+            if "--delete" in help_text:
+                args.append("--delete")  # exactly N synthetic groups, whatever ran before
             log(f"manage.py {' '.join(args)}")
             self.manage(*args)
         elif groups:
