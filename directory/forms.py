@@ -144,6 +144,38 @@ class SignupForm(AccessibleFormMixin, HoneypotMixin, forms.Form):
         return cleaned
 
 
+class ConfirmEmailForm(AccessibleFormMixin, forms.Form):
+    """Confirming the address takes the password chosen at sign-up.
+
+    So an account becomes active only for someone who both reads the mailbox and knows the
+    password: a stranger who signed up with somebody else's address cannot have its owner
+    activate an account whose password the stranger knows.
+    """
+
+    password = forms.CharField(
+        label=_("The password you chose"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Type the password you chose when signing up.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _(
+                    "That is not the password chosen for this account. Forgot it? Sign up "
+                    "again with the same address: we send you a new link."
+                ),
+                code="wrong_password",
+            )
+        return password
+
+
 class LoginForm(AccessibleFormMixin, AuthenticationForm):
     """Log in with the email address; says so when the address is not confirmed yet."""
 

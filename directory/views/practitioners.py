@@ -34,7 +34,14 @@ from django.views.generic import FormView, TemplateView
 from networks.models import PostalCode
 
 from .. import emails, moderation, ratelimit
-from ..forms import GroupForm, LoginForm, ProfessionalForm, SignupForm, initial_from_revision
+from ..forms import (
+    ConfirmEmailForm,
+    GroupForm,
+    LoginForm,
+    ProfessionalForm,
+    SignupForm,
+    initial_from_revision,
+)
 from ..models import Group, Professional, Revision, Status, StatusChange
 from ..revisions import changes
 
@@ -47,7 +54,8 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "directory.views.practitioners.EmailConfirmationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp) -> str:
-        return f"{user.pk}{user.is_active}{user.email}{timestamp}"
+        # The password hash: a new sign-up with the same address retires older links.
+        return f"{user.pk}{user.password}{user.is_active}{user.email}{timestamp}"
 
 
 email_confirmation_token = EmailConfirmationTokenGenerator()
@@ -154,6 +162,10 @@ class SignupView(FormView):
             # Same answer as for a new address, so the form does not reveal who has an account.
             emails.signup_existing(existing.email, language)
         else:
+            # Not confirmed yet: the latest sign-up's password counts (confirming asks for
+            # it), so someone who forgot the first one can simply sign up again.
+            existing.set_password(form.cleaned_data["password1"])
+            existing.save(update_fields=["password"])
             send_confirmation(existing)
         self.request.session["signup_email"] = email
         return redirect("directory:signup_sent")
@@ -169,25 +181,33 @@ def signup_sent(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_email(request, uidb64: str, token: str):
-    """GET shows a button (mail scanners follow links); POST confirms and logs in."""
+    """GET shows the form (mail scanners follow links); POST, with the password, confirms."""
     User = get_user_model()
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError, User.DoesNotExist):
         user = None
     valid = user is not None and email_confirmation_token.check_token(user, token)
-    if valid and request.method == "POST":
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session.pop("signup_email", None)
-        messages.success(request, _("Your email address is confirmed. Welcome!"))
-        return redirect("directory:profile")
+    form = None
+    if valid:
+        form = ConfirmEmailForm(request.POST if request.method == "POST" else None, user=user)
+        if form.is_valid():
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop("signup_email", None)
+            messages.success(request, _("Your email address is confirmed. Welcome!"))
+            return redirect("directory:profile")
     already = user is not None and user.is_active
     return render(
         request,
         "directory/practitioners/confirm_email.html",
-        {"valid": valid, "already_confirmed": already and not valid},
+        {
+            "valid": valid,
+            "form": form,
+            "email": user.email if valid else "",
+            "already_confirmed": already and not valid,
+        },
         status=200 if valid or already else 400,
     )
 

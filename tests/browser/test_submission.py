@@ -38,6 +38,7 @@ def test_sign_up_submit_approve_and_find(live_server, page):
     assert len(mail.outbox) == 1
     path = re.search(r"https?://[^/\s]+(/\S+/confirm/\S+/)", mail.outbox[0].body).group(1)
     page.goto(base + path)
+    page.get_by_label("The password you chose").fill(PASSWORD)
     page.get_by_role("button", name="Confirm my address").click()
 
     # --- Profile -------------------------------------------------------------------------

@@ -57,8 +57,13 @@ def test_signup_confirm_and_log_in(client, outbox):
     assert b"Confirm my address" in page.content
     user.refresh_from_db()
     assert not user.is_active  # a GET (a mail scanner) confirms nothing
+    # Confirming takes the password chosen at sign-up.
+    page = client.post(url, {"password": "not-the-one"})
+    assert "password" in page.context["form"].errors
+    user.refresh_from_db()
+    assert not user.is_active
 
-    response = client.post(url)
+    response = client.post(url, {"password": SIGNUP["password1"]})
     assert response.status_code == 302
     assert response["Location"] == en("profile")
     user.refresh_from_db()
@@ -67,6 +72,21 @@ def test_signup_confirm_and_log_in(client, outbox):
     # The link is single-use.
     client.logout()
     assert client.post(url).status_code == 200  # "already confirmed" page, nothing changes
+
+
+def test_signing_up_again_before_confirming_takes_the_new_password(client, outbox):
+    client.post(en("signup"), SIGNUP)
+    first = link_in(outbox[0]).removeprefix("http://testserver")
+    client.post(
+        en("signup"),
+        {**SIGNUP, "password1": "new-quiet-harbour-9", "password2": "new-quiet-harbour-9"},
+    )
+    assert User.objects.count() == 1
+    second = link_in(outbox[1]).removeprefix("http://testserver")
+    assert client.get(first).status_code == 400  # the older link is retired
+    response = client.post(second, {"password": "new-quiet-harbour-9"})
+    assert response.status_code == 302
+    assert User.objects.get().is_active
 
 
 def test_confirm_link_forged(client, db):
