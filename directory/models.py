@@ -494,8 +494,10 @@ class Professional(ModeratedModel):
 
     @property
     def display_title(self) -> str:
-        return self.title_detail or self.get_title_display()
+        return self.title_detail or str(_TITLE_LABELS.get(self.title, self.title))
 
+
+_TITLE_LABELS = dict(Professional.Title.choices)
 
 # --- Groups ----------------------------------------------------------------------------------
 

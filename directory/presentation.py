@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as _, ngettext, pgettext
+from django.utils.translation import get_language, gettext as _, ngettext, pgettext
 
 from .models import Group
 from .schedule import Session, today
@@ -74,7 +74,15 @@ def session_text(session: Session) -> str:
 
 
 def next_text(group: Group) -> str:
-    """The one line a result card shows about dates."""
+    """The one line a result card shows about dates (worked out once per group and language)."""
+    memo = group.__dict__.setdefault("_next_text", {})
+    language = get_language()
+    if language not in memo:
+        memo[language] = _next_text(group)
+    return memo[language]
+
+
+def _next_text(group: Group) -> str:
     schedule = group.schedule
     upcoming = schedule.next_session()
     if schedule.is_cycle:

@@ -70,15 +70,14 @@ class Schedule:
             "monthday": group.first_session_on.day,
         }
 
-    def rule(self, *, start: dt.datetime | None = None, skipped: int = 0) -> rrule.rrule | None:
-        """The dateutil rule; `start`/`skipped` resume it at a later occurrence (see _resume)."""
+    def rule(self) -> rrule.rrule | None:
+        """The dateutil rule of the schedule."""
         group = self.group
         if not group.first_session_on or not group.recurrence:
             return None
         parts = self._parts()
         kwargs = {
-            "dtstart": start
-            or dt.datetime.combine(group.first_session_on, group.start_time or dt.time()),
+            "dtstart": dt.datetime.combine(group.first_session_on, group.start_time or dt.time()),
             "interval": parts["interval"],
         }
         if "monthday" in parts:
@@ -88,31 +87,45 @@ class Schedule:
         else:
             kwargs["byweekday"] = _RRULE_DAYS[parts["weekday"]]
         if self.is_cycle:
-            kwargs["count"] = max(group.session_count or 1, 1) - skipped
-            if kwargs["count"] < 1:
-                return None
+            kwargs["count"] = max(group.session_count or 1, 1)
         elif group.last_session_on:
             kwargs["until"] = dt.datetime.combine(group.last_session_on, dt.time.max)
         return rrule.rrule(parts["freq"], **kwargs)
 
-    def _resume(self, naive_after: dt.datetime) -> tuple[rrule.rrule | None, int]:
-        """A rule equivalent to `rule()` from shortly before `naive_after`, and how many
-        occurrences it skips. Weekly series that started years ago would otherwise be
-        replayed from their first session on every call."""
-        rule = self.rule()
-        if rule is None or self.group.recurrence not in ("weekly", "biweekly"):
-            return rule, 0
-        first = rule.after(rule._dtstart, inc=True)
-        if first is None:
-            return rule, 0
-        step = 7 * (2 if self.group.recurrence == "biweekly" else 1)
-        periods = (naive_after - first).days // step - 1
-        if periods <= 0:
-            return rule, 0
-        if self.is_cycle:
-            periods = min(periods, max(self.group.session_count or 1, 1))
-        start = first + dt.timedelta(days=step * periods)
-        return self.rule(start=start, skipped=periods), periods
+    def _weekly_first(self) -> dt.datetime:
+        """The first session of a weekly or fortnightly rule, as RFC 5545 (and dateutil) define
+        it with weeks starting on Monday: the chosen weekday in the first session's week if it
+        is not earlier than that date, else one period later."""
+        group = self.group
+        start = dt.datetime.combine(group.first_session_on, group.start_time or dt.time())
+        weekday = group.weekday or start.isoweekday()
+        first = start + dt.timedelta(days=weekday - start.isoweekday())
+        if first < start:
+            first += dt.timedelta(weeks=2 if group.recurrence == "biweekly" else 1)
+        return first
+
+    def _weekly_upcoming(self, count: int, naive_after: dt.datetime) -> list[Session]:
+        """`upcoming()` for weekly and fortnightly rules, by arithmetic (no rule replay)."""
+        group = self.group
+        step = dt.timedelta(weeks=2 if group.recurrence == "biweekly" else 1)
+        first = self._weekly_first()
+        index = 0 if naive_after < first else (naive_after - first) // step + 1
+        limit = max(group.session_count or 1, 1) if self.is_cycle else None
+        until = (
+            dt.datetime.combine(group.last_session_on, dt.time.max)
+            if not self.is_cycle and group.last_session_on
+            else None
+        )
+        sessions: list[Session] = []
+        while len(sessions) < count:
+            if limit is not None and index >= limit:
+                break
+            start = first + index * step
+            if until is not None and start > until:
+                break
+            sessions.append(self._session(start, index + 1 if self.is_cycle else None))
+            index += 1
+        return sessions
 
     def ical_rrule(self) -> dict | None:
         """The RRULE as a dict for `icalendar.vRecur` (None when there is no recurrence)."""
@@ -158,12 +171,16 @@ class Schedule:
         """The next `count` sessions starting after `after` (default: now)."""
         after = after or dt.datetime.now(BRUSSELS)
         naive_after = after.astimezone(BRUSSELS).replace(tzinfo=None)
-        rule, skipped = self._resume(naive_after)
+        if not self.group.first_session_on or not self.group.recurrence:
+            return []
+        if self.group.recurrence in ("weekly", "biweekly"):
+            return self._weekly_upcoming(count, naive_after)
+        rule = self.rule()
         if rule is None:
             return []
         sessions: list[Session] = []
         if self.is_cycle:
-            for number, start in enumerate(rule, start=skipped + 1):
+            for number, start in enumerate(rule, start=1):
                 if start > naive_after:
                     sessions.append(self._session(start, number))
                     if len(sessions) == count:
@@ -173,6 +190,19 @@ class Schedule:
         while start is not None and len(sessions) < count:
             sessions.append(self._session(start))
             start = rule.after(start)
+        return sessions
+
+    def _rule_upcoming(self, count: int, naive_after: dt.datetime) -> list[Session]:
+        """`upcoming()` computed with dateutil only (the reference the tests compare to)."""
+        rule = self.rule()
+        if rule is None:
+            return []
+        sessions: list[Session] = []
+        for number, start in enumerate(rule, start=1):
+            if start > naive_after:
+                sessions.append(self._session(start, number if self.is_cycle else None))
+                if len(sessions) == count:
+                    break
         return sessions
 
     def next_session(self) -> Session | None:

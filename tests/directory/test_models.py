@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
+from directory import schedule as schedule_module
 from directory.models import Group, Professional, Status, StatusChange
 from directory.schedule import FAR_FUTURE, Schedule
 from directory.text import normalize, query_terms
@@ -446,3 +448,37 @@ def test_normalize_and_terms():
     assert normalize("Œuvre  d'ÉTÉ, Straße!") == "oeuvre d ete strasse"
     assert query_terms("a a b " + "x" * 100) == ["a", "b", "x" * 40]
     assert len(query_terms(" ".join(f"w{i}" for i in range(50)))) == 8
+
+
+# --- schedule arithmetic matches the recurrence rule -------------------------------------------
+
+
+@hypothesis_settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    recurrence=st.sampled_from(["weekly", "biweekly"]),
+    weekday=st.integers(1, 7),
+    first=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    start=st.times(),
+    cycle=st.booleans(),
+    sessions=st.integers(1, 12),
+    ends=st.one_of(st.none(), st.integers(0, 400)),
+    after=st.datetimes(dt.datetime(2023, 6, 1), dt.datetime(2029, 1, 1)),
+)
+def test_weekly_arithmetic_matches_dateutil(
+    recurrence, weekday, first, start, cycle, sessions, ends, after
+):
+    group = Group(
+        recurrence=recurrence,
+        weekday=weekday,
+        first_session_on=first,
+        start_time=start.replace(microsecond=0),
+        schedule_type="cycle" if cycle else "ongoing",
+        session_count=sessions,
+        last_session_on=None if cycle or ends is None else first + dt.timedelta(days=ends),
+    )
+    schedule = Schedule(group)
+    aware = after.replace(tzinfo=dt.UTC)
+    naive = aware.astimezone(schedule_module.BRUSSELS).replace(tzinfo=None)
+    assert schedule.upcoming(4, after=aware) == schedule._rule_upcoming(4, naive)
