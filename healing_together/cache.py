@@ -23,9 +23,9 @@ and they know nothing about CSP nonces or publishing. This one:
   with, and each hit swaps it, in the markup and in the Content-Security-Policy header
   alike, for a new random one. The header always matches the markup and no two responses
   share a nonce;
-* stores a gzip copy of each page (without a nonce) and sends it to clients that accept
-  gzip, so a hit costs no compression; GZipMiddleware, outside this one, compresses
-  everything else;
+* stores each page that has no nonce gzip-compressed and sends it as it is to clients
+  that accept gzip, so a hit neither compresses nor moves much out of Redis;
+  GZipMiddleware, outside this one, compresses everything else;
 * adds `X-Cache: hit|miss` (`bypass` for requests it does not look up);
 * turns a cache outage into slower pages, not errors: a failing cache is skipped for a
   few seconds.
@@ -55,8 +55,11 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
-from django.utils.cache import cc_delim_re, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path, get_language_from_request
+
+# Header lists are comma-separated (Django 6 no longer exports its own regex for this).
+HEADER_LIST_SPLIT = re.compile(r"\s*,\s*")
 
 logger = logging.getLogger(__name__)
 
@@ -341,7 +344,8 @@ class PageCacheMiddleware:
                 _cache().set(key, (generation, entry), seconds)
             except Exception as exc:
                 outage.start(exc)
-            _serve_compressed(request, response, entry[-1])
+            if entry[-1]:  # the page is stored compressed: a gzip client gets that copy
+                _set_gzipped_body(request, response, entry[2])
         response.headers.setdefault("X-Cache", "miss")
         return response
 
@@ -379,12 +383,12 @@ class PageCacheMiddleware:
             return False
         cache_control = {
             part.split("=")[0].strip().lower()
-            for part in cc_delim_re.split(response.get("Cache-Control", ""))
+            for part in HEADER_LIST_SPLIT.split(response.get("Cache-Control", ""))
             if part.strip()
         }
         if cache_control & {"private", "no-cache", "no-store"}:
             return False
-        vary = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h}
+        vary = {h.strip().lower() for h in HEADER_LIST_SPLIT.split(response.get("Vary", "")) if h}
         return vary <= HARMLESS_VARY
 
     # Key and entries -------------------------------------------------------------------
@@ -399,43 +403,51 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _to_entry(request, response) -> tuple:
+        """(status, headers, body, nonce, gzipped): what a hit needs, and no more.
+
+        A page without a nonce is stored gzip-compressed only: compressed once here, not
+        on every hit, and a hit moves several times fewer bytes out of Redis; the rare
+        client that does not accept gzip gets it decompressed. A page with a nonce is
+        stored as it is, since its nonce changes on every hit. A cached page holds no
+        secret (no CSRF token, no session data): compression gives BREACH nothing here.
+        """
         nonce_lazy = getattr(request, "csp_nonce", None)
         nonce = str(nonce_lazy) if nonce_lazy is not None and bool(nonce_lazy) else ""
         headers = [(k, v) for k, v in response.headers.items() if k != "X-Cache"]
         content = response.content
-        # Compressed once here rather than on every hit. Not for a page with a nonce (it
-        # changes on every hit) nor a tiny one. A cached page holds no secret (no CSRF
-        # token, no session data), so compressing it gives BREACH nothing to work on.
-        compressed = None
         if not nonce and len(content) >= GZIP_MIN_BYTES:
             compressed = gzip.compress(content, compresslevel=6, mtime=0)
-            if len(compressed) >= len(content):
-                compressed = None
-        return (response.status_code, headers, content, nonce, compressed)
+            if len(compressed) < len(content):
+                return (response.status_code, headers, compressed, "", True)
+        return (response.status_code, headers, content, nonce, False)
 
     @staticmethod
     def _from_entry(entry, request) -> HttpResponse:
-        status, headers, content, nonce, compressed = entry
+        status, headers, body, nonce, gzipped = entry
         fresh = ""
         if nonce:
             fresh = _new_nonce()
-            content = content.replace(nonce.encode("ascii"), fresh.encode("ascii"))
-        response = HttpResponse(content, status=status)
+            body = body.replace(nonce.encode("ascii"), fresh.encode("ascii"))
+        response = HttpResponse(status=status)
         for name, value in headers:
             if nonce and name in CSP_HEADERS:
                 value = value.replace(nonce, fresh)
             response.headers[name] = value
-        _serve_compressed(request, response, compressed)
+        if gzipped:
+            _set_gzipped_body(request, response, body)
+        else:
+            response.content = body
         response.headers["X-Cache"] = "hit"
         return response
 
 
-def _serve_compressed(request, response, compressed: bytes | None) -> None:
-    """Send the stored gzip body to clients that accept it (GZipMiddleware does the rest)."""
-    if compressed is None:
-        return
+def _set_gzipped_body(request, response, compressed: bytes) -> None:
+    """The stored gzip body for clients that accept it, the plain one for the others."""
     patch_vary_headers(response, ("Accept-Encoding",))
     if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
         response.content = compressed
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Content-Length"] = str(len(compressed))
+    else:
+        response.content = gzip.decompress(compressed)
+        response.headers["Content-Length"] = str(len(response.content))
