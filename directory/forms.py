@@ -341,7 +341,7 @@ SHORT_NUMBER = forms.NumberInput(attrs={"class": "input--short", "inputmode": "n
 MONEY = forms.NumberInput(attrs={"class": "input--short", "step": "0.01", "inputmode": "decimal"})
 
 
-class GroupForm(AccessibleFormMixin, forms.ModelForm):
+class GroupForm(AccessibleFormMixin, HoneypotMixin, forms.ModelForm):
     """A practitioner's group, in the sections a parent reads it in."""
 
     SECTIONS = [

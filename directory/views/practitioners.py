@@ -138,7 +138,7 @@ class SignupView(FormView):
         if form.is_spam:
             return redirect("directory:signup_sent")
         if ratelimit.is_limited(self.request, "signup"):
-            return rate_limited(self.request, _("sign-up"))
+            return rate_limited(self.request, _("sign-ups"))
         email = form.cleaned_data["email"]
         User = get_user_model()
         existing = (
@@ -440,6 +440,8 @@ class GroupCreateView(PractitionerMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = GroupForm(request.POST)
+        if form.is_spam:
+            return redirect("directory:dashboard")
         if not form.is_valid():
             return self.render_form(form)
         if ratelimit.is_limited(request, "group-create", ident=f"user:{request.user.pk}"):

@@ -296,6 +296,17 @@ def test_create_preview_submit(client, practitioner_a, theme, postal_code, outbo
     assert StatusChange.objects.count() == 2
 
 
+def test_group_form_honeypot_and_rate_limit(client, practitioner_a, theme, postal_code, settings):
+    client.force_login(practitioner_a.user)
+    data = group_data(theme, postal_code)
+    assert client.post(en("group_create"), {**data, "homepage": "x"}).status_code == 302
+    assert not Group.objects.exists()
+    settings.RATE_LIMITS = {"group-create": "1/d"}
+    assert client.post(en("group_create"), data).status_code == 302
+    assert client.post(en("group_create"), data).status_code == 429
+    assert Group.objects.count() == 1
+
+
 def test_postal_code_shows_municipality_and_unknown_is_refused(client, postal_code):
     response = client.get(en("postal_code_lookup", code="1050"))
     assert response.status_code == 200
