@@ -225,7 +225,9 @@ def _install_write_watcher(sender=None, connection=None, **kwargs) -> None:
     if connection is None or any(isinstance(w, _WriteWatcher) for w in connection.execute_wrappers):
         return
     tables = frozenset(model._meta.db_table for model in _watched_models())
-    connection.execute_wrappers.append(_WriteWatcher(tables, connection.alias))
+    # First in the list, not last: `connection.execute_wrapper()` blocks pop the last one,
+    # and the connection may open (and this run) inside such a block.
+    connection.execute_wrappers.insert(0, _WriteWatcher(tables, connection.alias))
 
 
 def connect_invalidation_signals() -> None:

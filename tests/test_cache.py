@@ -548,3 +548,20 @@ def test_redis_backend_hits_and_invalidates(
     # One client object is reused for every command.
     backend = redis_cache._cache
     assert backend.get_client() is backend.get_client()
+
+
+def test_write_watcher_survives_execute_wrapper_blocks(db):
+    from django.db import connection
+
+    def passthrough(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    connection.execute_wrappers[:] = [
+        w for w in connection.execute_wrappers if not isinstance(w, page_cache._WriteWatcher)
+    ]
+    with connection.execute_wrapper(passthrough):
+        # The connection opens inside someone's block: connection_created installs ours.
+        page_cache._install_write_watcher(connection=connection)
+    wrappers = connection.execute_wrappers
+    assert passthrough not in wrappers
+    assert sum(isinstance(w, page_cache._WriteWatcher) for w in wrappers) == 1
