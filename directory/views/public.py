@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 from networks.models import Network
 
 from .. import presentation
+from ..cards import render_cards
 from ..filters import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, GroupFilterSet, Sort
 from ..ics import group_calendar
 from ..jsonld import as_script_data, breadcrumbs, group_event
@@ -118,6 +119,7 @@ class GroupListView(FilterView):
         markers = [marker for marker in map(map_marker, groups) if marker]
         online = [group for group in groups if not group.meets_in_person]
         context.update(
+            cards=render_cards(groups),
             chips=filterset.chips(path),
             notices=filterset.notices,
             active_count=filterset.active_count(),
