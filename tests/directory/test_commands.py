@@ -79,3 +79,17 @@ def test_generate_groups_is_deterministic(reference):
     # searchable straight away (bulk inserts keep the full-text index in step)
     word = Group.objects.first().title.split()[0]
     assert Group.objects.search(word).exists()
+
+
+def test_refresh_group_dates():
+    import datetime as dt
+
+    from tests.factories import GroupFactory
+
+    group = GroupFactory()
+    Group.objects.filter(pk=group.pk).update(next_session_on=dt.date(2001, 1, 1))
+    out = io.StringIO()
+    call_command("refresh_group_dates", stdout=out)
+    assert "1 groups have a new next-session date." in out.getvalue()
+    group.refresh_from_db()
+    assert group.next_session_on > dt.date(2001, 1, 1)
