@@ -52,6 +52,24 @@
     });
   }
 
+  // Greedy merge: each place joins the first marker within MERGE_PX, else starts its own,
+  // so any two markers end up at least MERGE_PX apart (wider than the largest marker).
+  var MERGE_PX = 40;
+
+  function mergeNearby(map, places) {
+    var merged = [];
+    places.forEach(function (place) {
+      var point = map.latLngToLayerPoint([place.lat, place.lon]);
+      var near = null;
+      for (var i = 0; i < merged.length && !near; i++) {
+        if (merged[i].point.distanceTo(point) < MERGE_PX) near = merged[i];
+      }
+      if (near) near.groups = near.groups.concat(place.groups);
+      else merged.push({ lat: place.lat, lon: place.lon, point: point, groups: place.groups.slice() });
+    });
+    return merged;
+  }
+
   function popupContent(groups) {
     var list = document.createElement("ul");
     list.className = "group-map__popup";
@@ -136,20 +154,25 @@
       places[key].groups.push(group);
     });
 
-    var points = [];
-    order.forEach(function (key) {
-      var place = places[key];
-      var marker = L.marker([place.lat, place.lon], {
-        icon: markerIcon(place.groups.length),
-        keyboard: true,
-        title: place.groups.map(function (group) { return group.title; }).join(" · "),
-        riseOnHover: true
-      }).addTo(map);
-      marker.bindPopup(popupContent(place.groups));
-      marker.on("popupopen", function () { highlightCards(place.groups, true); });
-      marker.on("popupclose", function () { highlightCards(place.groups, false); });
-      points.push([place.lat, place.lon]);
-    });
+    var points = order.map(function (key) { return [places[key].lat, places[key].lon]; });
+    var markers = L.layerGroup().addTo(map);
+    // Places closer on screen than MERGE_PX share one marker at the current zoom, so no
+    // marker hides another and each keeps a target of 24 px or more (WCAG 2.5.8).
+    function drawMarkers() {
+      markers.clearLayers();
+      mergeNearby(map, order.map(function (key) { return places[key]; })).forEach(function (place) {
+        var marker = L.marker([place.lat, place.lon], {
+          icon: markerIcon(place.groups.length),
+          keyboard: true,
+          title: place.groups.map(function (group) { return group.title; }).join(" · "),
+          riseOnHover: true
+        }).addTo(markers);
+        marker.bindPopup(popupContent(place.groups));
+        marker.on("popupopen", function () { highlightCards(place.groups, true); });
+        marker.on("popupclose", function () { highlightCards(place.groups, false); });
+      });
+    }
+    map.on("zoomend", drawMarkers);
 
     if (data.center) {
       L.marker(data.center, {
@@ -165,6 +188,7 @@
     } else {
       map.fitBounds(points, { padding: [30, 30], maxZoom: 13, animate: false });
     }
+    drawMarkers();
     container.dataset.ready = "true";
   }
 

@@ -33,7 +33,7 @@ def load_demo_pages() -> dict[str, str]:
         article = Article.objects.published().filter(language="en").order_by("slug").first()
         return {
             "home": reverse("home"),
-            "group search": reverse("directory:group_list") + "?q=parents",
+            "group search": reverse("directory:group_list") + "?q=ADHD",
             "group": group.get_absolute_url(),
             "professional": professional.get_absolute_url(),
             "networks map": reverse("networks:network_list"),
@@ -44,6 +44,7 @@ def load_demo_pages() -> dict[str, str]:
             "help": reverse("networks:help"),
             "privacy": reverse("privacy"),
             "about": reverse("about"),
+            "developers": reverse("data:developers"),
             "sign-up": reverse("directory:signup"),
             "login": reverse("directory:login"),
         }
