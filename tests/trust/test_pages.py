@@ -231,3 +231,23 @@ def test_json_ld_cannot_be_closed_by_a_title(client, pages):
         for script in page.scripts:
             if script["attrs"].get("type") == "application/ld+json":
                 assert "<" not in script["text"] and "&" not in script["text"]
+
+
+@pytest.mark.django_db
+def test_privacy_page_covers_what_the_site_stores(client, settings):
+    settings.CONTACT_MESSAGE_RETENTION_DAYS = 21
+    content = client.get("/en/privacy/").content.decode()
+    for topic in (
+        "no tracking cookie",
+        "up to 14 days",  # server logs
+        "within a day",  # rate-limit counters
+        "21 days",  # contact messages, from the setting
+        "report a problem",  # listing reports
+        "never confirm is deleted after a week",  # email alerts
+        "unsubscribing deletes your address",
+        "registration number",  # practitioners
+        "hashed",
+        "eight hours for editors",
+        "Data Protection Authority",
+    ):
+        assert topic in content, topic
