@@ -36,6 +36,22 @@ EDITOR_PERMISSIONS: dict[str, list[str]] = {
     ],
     # The postal-code lookup next to a group's postal code field in the admin.
     "networks": ["view_postalcode", "view_region"],
+    # Articles and the orientation: editors write, preview and publish; like everything
+    # else they delete nothing (back to draft, or "shown" unticked, instead).
+    "articles": [
+        "view_article",
+        "add_article",
+        "change_article",
+        "view_reference",
+        "add_reference",
+        "change_reference",
+        "view_orientationanswer",
+        "add_orientationanswer",
+        "change_orientationanswer",
+        "view_orientationtarget",
+        "add_orientationtarget",
+        "change_orientationtarget",
+    ],
 }
 
 

@@ -178,3 +178,27 @@ def test_orientation_answer_needs_a_target(editor_client):
     response = editor_client.post(reverse("admin:articles_orientationanswer_add"), data)
     assert response.status_code == 200
     assert not OrientationAnswer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_editors_group_can_write_preview_and_publish_but_not_delete(client, django_user_model):
+    from directory.editors import EDITORS_GROUP, ensure_editors_group
+
+    ensure_editors_group()
+    editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
+    editor.groups.add(django_user_model.groups.rel.model.objects.get(name=EDITORS_GROUP))
+    client.force_login(editor)
+    article = ArticleFactory()
+    assert client.get(reverse("admin:articles_article_add")).status_code == 200
+    assert (
+        client.get(reverse("admin:articles_article_preview", args=[article.pk])).status_code == 200
+    )
+    url = reverse("admin:articles_article_changelist")
+    client.post(url, {"action": "publish_now", "_selected_action": [article.pk]})
+    assert Article.objects.published().count() == 1
+    assert (
+        client.get(reverse("admin:articles_article_delete", args=[article.pk])).status_code == 403
+    )
+    answer = OrientationTargetFactory().answer
+    change = reverse("admin:articles_orientationanswer_change", args=[answer.pk])
+    assert client.get(change).status_code == 200
