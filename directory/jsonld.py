@@ -35,7 +35,7 @@ def _iso(value: dt.datetime) -> str:
     return value.astimezone(BRUSSELS).isoformat()
 
 
-def group_event(group: Group, url: str, facilitators, *, language: str) -> dict:
+def group_event(group: Group, url: str, facilitators) -> dict:
     schedule = group.schedule
     first = schedule.first()
     upcoming = schedule.next_session() or first

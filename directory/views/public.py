@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
@@ -241,14 +240,7 @@ class GroupDetailView(DetailView):
             sessions=group.schedule.upcoming(4),
             breadcrumbs=crumbs,
             network=network,
-            json_ld=as_script_data(
-                group_event(
-                    group,
-                    url,
-                    facilitators,
-                    language=translation.get_language(),
-                )
-            ),
+            json_ld=as_script_data(group_event(group, url, facilitators)),
             breadcrumbs_ld=as_script_data(
                 breadcrumbs(
                     [(name, request.build_absolute_uri(link)) for name, link in crumbs]
