@@ -12,7 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import emails
@@ -178,11 +178,13 @@ def freshness_run(*, today: dt.date | None = None, dry_run: bool = False) -> dic
         with transaction.atomic():
             Group.objects.filter(pk__in=[g.pk for g in groups]).update(reminder_sent_on=today)
             emails.confirmation_reminder(professional, entries, deadline)
-    message = str(
-        _("Taken offline automatically: not confirmed for %(days)d days after a reminder.")
-        % {"days": grace}
-    )
     for professional, groups in _by_owner(to_archive):
+        # The audit message is what the practitioner reads in their space: in their language.
+        with translation.override(professional.email_language):
+            message = str(
+                _("Taken offline automatically: not confirmed for %(days)d days after a reminder.")
+                % {"days": grace}
+            )
         with transaction.atomic():
             changed = Group.objects.filter(pk__in=[g.pk for g in groups]).archive(
                 by=None, message=message
