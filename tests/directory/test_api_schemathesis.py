@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -55,7 +57,21 @@ schema = _load_schema()
 
 
 @pytest.fixture(autouse=True)
-def api_data(db, settings):
+def _keep_the_test_transaction():
+    """Like Django's test client: the WSGI handler must not close the test's connection.
+
+    At the end of each request Django closes connections that are "obsolete"; inside a
+    test's transaction that would drop the transaction, and later writes would commit.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def api_data(db, settings, _keep_the_test_transaction):
     settings.API_RATE_LIMIT = 0  # hundreds of requests in a few seconds, from one "client"
     theme = ThemeFactory(slug="adhd")
     namur = PostalCodeFactory(code="5000", region=RegionFactory(code="NAM"))
