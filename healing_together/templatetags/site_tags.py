@@ -79,3 +79,22 @@ def breadcrumbs_json_ld(context, *trail) -> str:
         for name, path in zip(trail[::2], trail[1::2], strict=True)
     ]
     return json_ld(breadcrumbs(items))
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, page: str, *section: str, path_part: str = "") -> str:
+    """` aria-current="page"` on the navigation link of the page being shown, and
+    ` aria-current="true"` on the link of its section (a group page is in "Find a group").
+
+    `page` and `section` are view names; `path_part` also marks as "in the section" every page
+    whose path contains it (the practitioner space: "/practitioners/").
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if request is None or match is None:
+        return ""
+    if match.view_name == page:
+        return format_html(' aria-current="{}"', "page")
+    if match.view_name in section or (path_part and path_part in request.path):
+        return format_html(' aria-current="{}"', "true")
+    return ""

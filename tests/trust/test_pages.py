@@ -2,6 +2,7 @@
 headers, canonical and OpenGraph/Twitter meta, and schema.org JSON-LD that parses."""
 
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -251,3 +252,22 @@ def test_privacy_page_covers_what_the_site_stores(client, settings):
         "Data Protection Authority",
     ):
         assert topic in content, topic
+
+
+@pytest.mark.django_db
+def test_the_navigation_marks_the_current_page_and_section(client, pages):
+    def current(url):
+        content = client.get(url).content.decode()
+        nav = content[content.index('class="site-nav__list"') :]
+        nav = nav[: nav.index("</ul>")]
+        return [
+            (href, state)
+            for href, state in re.findall(r'<a href="([^"]+)" aria-current="(\w+)"', nav)
+        ]
+
+    assert current(pages["group search"]) == [("/en/groups/", "page")]
+    assert current(pages["group"]) == [("/en/groups/", "true")]
+    assert current(pages["network"]) == [("/en/networks/", "true")]
+    assert current(pages["orientation"]) == [("/en/orientation/", "page")]
+    assert current(pages["login"]) == [("/en/practitioners/", "true")]
+    assert current(pages["help"]) == []
