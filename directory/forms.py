@@ -208,7 +208,17 @@ class LoginForm(AccessibleFormMixin, AuthenticationForm):
         except ValidationError as error:
             username = self.cleaned_data.get("username")
             password = self.cleaned_data.get("password")
-            user = get_user_model().objects.filter(username=username, is_active=False).first()
+            user = (
+                get_user_model()
+                .objects.filter(
+                    username=username,
+                    is_active=False,
+                    last_login__isnull=True,
+                    is_staff=False,
+                    is_superuser=False,
+                )
+                .first()
+            )
             if user is not None and password and user.check_password(password):
                 self.unconfirmed_user = user
                 raise ValidationError(

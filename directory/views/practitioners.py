@@ -61,6 +61,20 @@ class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
 email_confirmation_token = EmailConfirmationTokenGenerator()
 
 
+def awaiting_confirmation(user) -> bool:
+    """A sign-up not confirmed yet, as opposed to an account an administrator switched off.
+
+    Only the former may be activated by an emailed link: a deactivated editor must not
+    get their access back by "signing up" again with their address.
+    """
+    return (
+        not user.is_active
+        and user.last_login is None
+        and not user.is_staff
+        and not user.is_superuser
+    )
+
+
 def confirm_url(user, language: str | None = None) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_confirmation_token.make_token(user)
@@ -161,6 +175,8 @@ class SignupView(FormView):
         elif existing.is_active:
             # Same answer as for a new address, so the form does not reveal who has an account.
             emails.signup_existing(existing.email, language)
+        elif not awaiting_confirmation(existing):
+            pass  # a switched-off account stays off; the answer looks the same
         else:
             # Not confirmed yet: the latest sign-up's password counts (confirming asks for
             # it), so someone who forgot the first one can simply sign up again.
@@ -187,7 +203,11 @@ def confirm_email(request, uidb64: str, token: str):
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError, User.DoesNotExist):
         user = None
-    valid = user is not None and email_confirmation_token.check_token(user, token)
+    valid = (
+        user is not None
+        and awaiting_confirmation(user)
+        and email_confirmation_token.check_token(user, token)
+    )
     form = None
     if valid:
         form = ConfirmEmailForm(request.POST if request.method == "POST" else None, user=user)

@@ -89,6 +89,29 @@ def test_signing_up_again_before_confirming_takes_the_new_password(client, outbo
     assert User.objects.get().is_active
 
 
+def test_a_switched_off_account_cannot_sign_up_again(client, outbox):
+    former = UserFactory(email="former.editor@example.org", is_staff=True, is_active=False)
+    response = client.post(en("signup"), {**SIGNUP, "email": "former.editor@example.org"})
+    assert response.status_code == 302
+    assert outbox == []
+    former.refresh_from_db()
+    assert not former.is_active and former.check_password("a-long-test-passphrase")
+    # Logging in with the right password does not send an activation link either.
+    response = client.post(
+        en("login"),
+        {"username": "former.editor@example.org", "password": "a-long-test-passphrase"},
+    )
+    assert b"not confirmed" not in response.content
+    assert outbox == []
+    # Nor does a link made for it work.
+    from directory.views.practitioners import confirm_url
+
+    url = confirm_url(former, "en").removeprefix("http://testserver")
+    assert client.post(url, {"password": "a-long-test-passphrase"}).status_code == 400
+    former.refresh_from_db()
+    assert not former.is_active
+
+
 def test_confirm_link_forged(client, db):
     assert client.get(en("confirm_email", uidb64="MQ", token="nope-nope")).status_code == 400
 
