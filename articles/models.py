@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Audience, Group, Theme
 from networks.i18n import translated
 
-from .rendering import READING_WPM, SHORTCODE_HELP, check_body, render_body
+from .rendering import READING_WPM, SHORTCODE_HELP, check_body, render_body_cached
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -195,7 +195,7 @@ class Article(models.Model):
             self.translation_key = self.slug
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        self.word_count = render_body(self.body).words
+        self.word_count = render_body_cached(self.body).words
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "word_count"}
         super().save(*args, **kwargs)

@@ -15,7 +15,7 @@ from directory.models import Group
 
 from .forms import OrientationForm
 from .models import Article, OrientationTarget
-from .rendering import Shortcode, expand_shortcodes, render_body
+from .rendering import Shortcode, expand_shortcodes, render_body_cached
 from .shortcodes import BlockRenderer, group_rows, pick_groups
 
 RELATED_GROUPS = 3
@@ -99,7 +99,7 @@ def article_json_ld(request, article: Article, rendered, references) -> str:
 
 def article_context(request, article: Article) -> dict:
     """Everything the article template needs (shared by the public page and the admin preview)."""
-    rendered = render_body(article.body)
+    rendered = render_body_cached(article.body)
     body = expand_shortcodes(rendered, BlockRenderer(request=request, article=article))
     references = list(article.references.all())
     themes = list(article.themes.all())

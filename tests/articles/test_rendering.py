@@ -1,6 +1,7 @@
 """Markdown + nh3: what an editor writes is rendered, what could hurt a reader is removed."""
 
 import pytest
+from django.utils import translation
 
 from articles.rendering import Shortcode, check_body, expand_shortcodes, render_body, sanitize
 
@@ -128,14 +129,15 @@ def test_shortcode_in_the_middle_of_a_sentence_is_not_a_block():
 
 
 def test_check_body_reports_what_an_editor_can_fix():
-    errors = [
-        str(e)
-        for e in check_body(
-            "# Title\n\n[[nope]]\n\nText [[networks]] inline\n\n[[groups colour=red]]\n\n"
-            "![](/x.png)",
-            known_theme=lambda slug: False,
-        )
-    ]
+    with translation.override("en"):
+        errors = [
+            str(e)
+            for e in check_body(
+                "# Title\n\n[[nope]]\n\nText [[networks]] inline\n\n[[groups colour=red]]\n\n"
+                "![](/x.png)",
+                known_theme=lambda slug: False,
+            )
+        ]
     assert any("[[nope]]" in e for e in errors)
     assert any("line of its own" in e for e in errors)
     assert any("colour" in e for e in errors)
@@ -152,3 +154,16 @@ def test_sanitize_keeps_only_the_allow_list():
     assert sanitize(
         '<marquee>hi</marquee> <a href="/ok" target="_top">ok</a><svg onload="x()">'
     ) == ('hi <a href="/ok" rel="noopener noreferrer">ok</a>')
+
+
+def test_rendered_bodies_are_cached_by_content(monkeypatch):
+    from articles import rendering
+
+    calls = []
+    real = rendering.render_body
+    monkeypatch.setattr(rendering, "render_body", lambda text: calls.append(text) or real(text))
+    first = rendering.render_body_cached("## Titre\n\nTexte.")
+    second = rendering.render_body_cached("## Titre\n\nTexte.")
+    rendering.render_body_cached("## Autre titre\n\nTexte.")
+    assert first.html == second.html and first.toc == second.toc
+    assert len(calls) == 2
