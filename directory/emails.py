@@ -147,7 +147,7 @@ def submitted_for_review(obj, *, is_change: bool = False) -> None:
     context = {
         "object": obj,
         "is_change": is_change,
-        "admin_url": absolute(reverse(f"admin:directory_{model}_change", args=[obj.pk])),
+        "review_url": absolute(reverse(f"admin:directory_{model}_review", args=[obj.pk])),
         "queue_url": absolute(reverse(f"admin:directory_{model}_changelist")),
     }
     send("submitted", settings.EDITORS_EMAIL, context, language=settings.LANGUAGE_CODE)

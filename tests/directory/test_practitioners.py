@@ -314,6 +314,8 @@ def test_create_preview_submit(client, practitioner_a, theme, postal_code, outbo
     assert changes.count() == 2
     assert set(changes.values_list("by", flat=True)) == {practitioner_a.user.pk}
     assert {m.to[0] for m in outbox} == {"editors@localhost"}
+    review = f"http://testserver/admin/directory/group/{group.pk}/review/"
+    assert any(review in m.body for m in outbox)
     # Submitting again does nothing.
     client.post(en("group_submit", group.pk))
     assert StatusChange.objects.count() == 2
