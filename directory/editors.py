@@ -65,14 +65,19 @@ def editor_permissions():
     return Permission.objects.filter(query)
 
 
-def ensure_editors_group(using: str = "default"):
-    """Create the group if needed and give it exactly `EDITOR_PERMISSIONS`."""
+def ensure_editors_group(using: str = "default", *, warn: bool = True):
+    """Create the group if needed and give it exactly `EDITOR_PERMISSIONS`.
+
+    During `migrate` the permissions of apps migrated later do not exist yet (each app
+    adds its own after its migrations), so `after_migrate` does not warn: those apps call
+    this again from their own post_migrate handler (see articles/apps.py).
+    """
     from django.contrib.auth.models import Group as AuthGroup
 
     group, _ = AuthGroup.objects.using(using).get_or_create(name=EDITORS_GROUP)
     permissions = list(editor_permissions().using(using))
     expected = sum(len(codenames) for codenames in EDITOR_PERMISSIONS.values())
-    if len(permissions) != expected:
+    if warn and len(permissions) != expected:
         logger.warning(
             "Editors group: %d of %d permissions exist (run migrate).", len(permissions), expected
         )
@@ -82,4 +87,4 @@ def ensure_editors_group(using: str = "default"):
 
 def after_migrate(sender, using="default", **kwargs):
     """post_migrate handler (directory app): keep the group in step with the code."""
-    ensure_editors_group(using=using)
+    ensure_editors_group(using=using, warn=False)
