@@ -19,7 +19,7 @@ left out rather than sent empty.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -41,19 +41,32 @@ LANGUAGE_CODES = {"fr": "fr", "nl": "nl", "de": "de", "en": "en", "lsfb": "sfb",
 _ICAL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
-    """What every representation needs: the language of texts and the site's address."""
+    """What every representation needs: the language of texts and the site's address.
+
+    Serializers run with `language` active (the API's views activate it), so translated
+    labels come out in it.
+    """
 
     language: str
     base_url: str
+    _templates: dict = field(default_factory=dict, repr=False)
 
     def absolute(self, path: str) -> str:
         return urljoin(self.base_url + "/", path.lstrip("/"))
 
     def url(self, name: str, **kwargs) -> str:
-        with translation.override(self.language):
-            return self.absolute(reverse(name, kwargs=kwargs))
+        if set(kwargs) != {"slug"}:
+            with translation.override(self.language):
+                return self.absolute(reverse(name, kwargs=kwargs))
+        # Hundreds of links per page: resolve each URL pattern once, then fill in slugs.
+        template = self._templates.get(name)
+        if template is None:
+            with translation.override(self.language):
+                template = self.absolute(reverse(name, kwargs={"slug": "SLUG"}))
+            self._templates[name] = template
+        return template.replace("SLUG", kwargs["slug"])
 
 
 def make_context(language: str | None = None) -> Context:
@@ -172,9 +185,8 @@ def network_organization(network: Network, ctx: Context, *, full: bool = False) 
     """A public mental-health network (what its public page shows)."""
     org_id = ids.make(ids.NETWORK, network.pk)
     offers, _offers_language = network.localized_offers(ctx.language)
-    with translation.override(ctx.language):
-        name = network.name
-        audience = str(network.get_audience_display())
+    name = network.name
+    audience = str(network.get_audience_display())
     description = " ".join(offers) or _("Mental-health network: %(audience)s.") % {
         "audience": audience
     }
@@ -215,6 +227,49 @@ def _offset(moment: dt.datetime) -> tuple[str, float]:
     return text, minutes / 60
 
 
+def _schedule_rule(group: Group, ctx: Context) -> dict | None:
+    """The schedule's fields shared by the service and its places (computed once per group)."""
+    cached = group.__dict__.get("_hsds_schedule", False)
+    if cached is not False:
+        return cached
+    recur = group.schedule.ical_rrule()
+    data = None
+    if recur is not None:
+        # The UTC offset of the next (else the first) session: Brussels changes it twice a year.
+        session = group.schedule.next_session() or group.schedule.first()
+        reference = (
+            session.start
+            if session
+            else dt.datetime.combine(group.first_session_on, group.start_time, BRUSSELS)
+        )
+        offset_text, offset_hours = _offset(reference)
+        last = group.schedule.last_session if group.schedule.is_cycle else None
+        valid_to = last.start.date() if last else group.last_session_on
+        data = {
+            "valid_from": group.first_session_on.isoformat(),
+            "valid_to": valid_to.isoformat() if valid_to else None,
+            "dtstart": group.first_session_on.isoformat(),
+            "timezone": offset_hours,
+            "until": group.last_session_on.isoformat() if recur.get("UNTIL") else None,
+            "count": recur.get("COUNT"),
+            "wkst": "MO",
+            "freq": recur["FREQ"],
+            "interval": recur.get("INTERVAL", 1),
+            "byday": recur.get("BYDAY"),
+            "bymonthday": str(recur["BYMONTHDAY"]) if "BYMONTHDAY" in recur else None,
+            "description": presentation.schedule_summary(group),
+            "opens_at": group.start_time.strftime("%H:%M") + offset_text,
+            "closes_at": (
+                group.end_time.strftime("%H:%M") + offset_text if group.end_time else None
+            ),
+            "schedule_link": ctx.url("directory:group_ics", slug=group.slug),
+            "attending_type": str(group.get_format_display()),
+            "notes": group.schedule_note,
+        }
+    group.__dict__["_hsds_schedule"] = data
+    return data
+
+
 def schedule(
     group: Group,
     ctx: Context,
@@ -223,68 +278,35 @@ def schedule(
     sal_id: str | None = None,
     location_id: str | None = None,
 ) -> dict | None:
-    recur = group.schedule.ical_rrule()
-    if recur is None:
+    rule = _schedule_rule(group, ctx)
+    if rule is None:
         return None
-    parent = sal_id or service_id
-    # The UTC offset of the next (else the first) session: Brussels changes it twice a year.
-    session = group.schedule.next_session() or group.schedule.first()
-    reference = (
-        session.start
-        if session
-        else dt.datetime.combine(group.first_session_on, group.start_time, BRUSSELS)
-    )
-    offset_text, offset_hours = _offset(reference)
-    last = group.schedule.last_session if group.schedule.is_cycle else None
-    valid_to = last.start.date() if last else group.last_session_on
-    until = recur.get("UNTIL")
-    with translation.override(ctx.language):
-        description = presentation.schedule_summary(group)
-        attending = str(group.get_format_display())
     data = {
-        "id": ids.derived(parent, "schedule"),
+        "id": ids.derived(sal_id or service_id, "schedule"),
         "service_id": service_id,
         "service_at_location_id": sal_id,
         "location_id": location_id,
-        "valid_from": group.first_session_on.isoformat(),
-        "valid_to": valid_to.isoformat() if valid_to else None,
-        "dtstart": group.first_session_on.isoformat(),
-        "timezone": offset_hours,
-        "until": group.last_session_on.isoformat() if until else None,
-        "count": recur.get("COUNT"),
-        "wkst": "MO",
-        "freq": recur["FREQ"],
-        "interval": recur.get("INTERVAL", 1),
-        "byday": recur.get("BYDAY"),
-        "bymonthday": str(recur["BYMONTHDAY"]) if "BYMONTHDAY" in recur else None,
-        "description": description,
-        "opens_at": group.start_time.strftime("%H:%M") + offset_text,
-        "closes_at": group.end_time.strftime("%H:%M") + offset_text if group.end_time else None,
-        "schedule_link": ctx.url("directory:group_ics", slug=group.slug),
-        "attending_type": attending,
-        "notes": group.schedule_note,
+        **rule,
     }
     return _clean(data)
 
 
 def _languages(group: Group, ctx: Context, service_id: str) -> list[dict]:
     labels = dict(Language.choices)
-    with translation.override(ctx.language):
-        return [
-            {
-                "id": ids.derived(service_id, f"language/{code}"),
-                "service_id": service_id,
-                "name": str(labels[code]),
-                "code": LANGUAGE_CODES[code],
-            }
-            for code in group.languages
-        ]
+    return [
+        {
+            "id": ids.derived(service_id, f"language/{code}"),
+            "service_id": service_id,
+            "name": str(labels[code]),
+            "code": LANGUAGE_CODES[code],
+        }
+        for code in group.languages
+    ]
 
 
 def _cost_options(group: Group, ctx: Context, service_id: str) -> list[dict]:
-    with translation.override(ctx.language):
-        text = presentation.price_text(group)
-        option = str(group.get_price_type_display())
+    text = presentation.price_text(group)
+    option = str(group.get_price_type_display())
     data = {
         "id": ids.derived(service_id, "cost"),
         "service_id": service_id,
@@ -313,8 +335,7 @@ def _attributes(group: Group, ctx: Context, service_id: str) -> list[dict]:
 def _service_areas(group: Group, ctx: Context, service_id: str) -> list[dict]:
     if not group.region_id:
         return []
-    with translation.override(ctx.language):
-        name = group.region.name
+    name = group.region.name
     return [
         _clean(
             {
@@ -360,28 +381,27 @@ def _eligibility(group: Group) -> str:
 def service(group: Group, ctx: Context, *, full: bool = True) -> dict:
     """A published group. `full=False` gives the one-to-one fields of list pages."""
     service_id = ids.make(ids.SERVICE, group.pk)
-    with translation.override(ctx.language):
-        description = "\n\n".join(part for part in (group.summary, group.description) if part)
-        data = {
-            "id": service_id,
-            "organization_id": ids.make(ids.PROFESSIONAL, group.owner_id),
-            "name": group.title,
-            "description": description,
-            "url": ctx.url("directory:group_detail", slug=group.slug),
-            # The registration address the group page shows (never the organiser's own).
-            "email": group.registration_email
-            if group.registration_method == Group.Registration.EMAIL
-            else "",
-            "status": _status(group),
-            "application_process": _application_process(group),
-            "fees_description": " ".join(
-                part for part in (presentation.price_text(group), group.reimbursement_note) if part
-            ),
-            "eligibility_description": _eligibility(group),
-            "assured_date": group.confirmed_on.isoformat() if group.confirmed_on else None,
-            "alert": presentation.availability_text(group),
-            "last_modified": timestamp(group_modified(group)),
-        }
+    description = "\n\n".join(part for part in (group.summary, group.description) if part)
+    data = {
+        "id": service_id,
+        "organization_id": ids.make(ids.PROFESSIONAL, group.owner_id),
+        "name": group.title,
+        "description": description,
+        "url": ctx.url("directory:group_detail", slug=group.slug),
+        # The registration address the group page shows (never the organiser's own).
+        "email": group.registration_email
+        if group.registration_method == Group.Registration.EMAIL
+        else "",
+        "status": _status(group),
+        "application_process": _application_process(group),
+        "fees_description": " ".join(
+            part for part in (presentation.price_text(group), group.reimbursement_note) if part
+        ),
+        "eligibility_description": _eligibility(group),
+        "assured_date": group.confirmed_on.isoformat() if group.confirmed_on else None,
+        "alert": presentation.availability_text(group),
+        "last_modified": timestamp(group_modified(group)),
+    }
     data = _clean(data)
     if full:
         schedules = [schedule(group, ctx, service_id=service_id)]
@@ -416,19 +436,18 @@ def _contacts(group: Group, ctx: Context, service_id: str) -> list[dict]:
     people = [group.owner, *getattr(group, "public_facilitators", [])]
     seen: set[int] = set()
     contacts = []
-    with translation.override(ctx.language):
-        for person in people:
-            if person.pk in seen:
-                continue
-            seen.add(person.pk)
-            contacts.append(
-                {
-                    "id": ids.derived(service_id, f"contact/{person.pk}"),
-                    "service_id": service_id,
-                    "name": person.name,
-                    "title": str(person.display_title),
-                }
-            )
+    for person in people:
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        contacts.append(
+            {
+                "id": ids.derived(service_id, f"contact/{person.pk}"),
+                "service_id": service_id,
+                "name": person.name,
+                "title": str(person.display_title),
+            }
+        )
     return contacts
 
 
@@ -436,61 +455,60 @@ def _contacts(group: Group, ctx: Context, service_id: str) -> list[dict]:
 def location(group: Group, kind: str, ctx: Context) -> dict:
     """Where a group meets: `kind` is ids.LOCATION_PHYSICAL or ids.LOCATION_VIRTUAL."""
     location_id = ids.make(kind, group.pk)
-    with translation.override(ctx.language):
-        if kind == ids.LOCATION_VIRTUAL:
-            return _clean(
+    if kind == ids.LOCATION_VIRTUAL:
+        return _clean(
+            {
+                "id": location_id,
+                "location_type": "virtual",
+                "organization_id": ids.make(ids.PROFESSIONAL, group.owner_id),
+                "name": _("Online"),
+                # How to join, never the meeting link itself.
+                "description": group.online_joining_info,
+            }
+        )
+    postal_code = group.postal_code
+    municipality = postal_code.municipality if postal_code else ""
+    region = group.region.name if group.region_id else ""
+    precise = group.location_is_precise
+    data = {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": ids.make(ids.PROFESSIONAL, group.owner_id),
+        "name": group.venue_name or municipality,
+        "description": ""
+        if precise
+        else _("The coordinates are the centre of the postal code, not the venue."),
+        "transportation": group.venue_note,
+        "latitude": float(group.latitude) if group.latitude is not None else None,
+        "longitude": float(group.longitude) if group.longitude is not None else None,
+    }
+    data = _clean(data)
+    if postal_code:
+        data["addresses"] = [
+            {
+                "id": ids.derived(location_id, "address"),
+                "location_id": location_id,
+                "address_1": group.street_address or group.venue_name or municipality,
+                "city": municipality,
+                "region": region,
+                "state_province": region,
+                "postal_code": postal_code.code,
+                "country": "BE",
+                "address_type": "physical",
+            }
+        ]
+    if group.wheelchair_access != Group.Access.UNKNOWN or group.accessibility_note:
+        data["accessibility"] = [
+            _clean(
                 {
-                    "id": location_id,
-                    "location_type": "virtual",
-                    "organization_id": ids.make(ids.PROFESSIONAL, group.owner_id),
-                    "name": _("Online"),
-                    # How to join, never the meeting link itself.
-                    "description": group.online_joining_info,
+                    "id": ids.derived(location_id, "accessibility"),
+                    "location_id": location_id,
+                    "description": str(group.get_wheelchair_access_display()),
+                    "details": group.accessibility_note,
                 }
             )
-        postal_code = group.postal_code
-        municipality = postal_code.municipality if postal_code else ""
-        region = group.region.name if group.region_id else ""
-        precise = group.location_is_precise
-        data = {
-            "id": location_id,
-            "location_type": "physical",
-            "organization_id": ids.make(ids.PROFESSIONAL, group.owner_id),
-            "name": group.venue_name or municipality,
-            "description": ""
-            if precise
-            else _("The coordinates are the centre of the postal code, not the venue."),
-            "transportation": group.venue_note,
-            "latitude": float(group.latitude) if group.latitude is not None else None,
-            "longitude": float(group.longitude) if group.longitude is not None else None,
-        }
-        data = _clean(data)
-        if postal_code:
-            data["addresses"] = [
-                {
-                    "id": ids.derived(location_id, "address"),
-                    "location_id": location_id,
-                    "address_1": group.street_address or group.venue_name or municipality,
-                    "city": municipality,
-                    "region": region,
-                    "state_province": region,
-                    "postal_code": postal_code.code,
-                    "country": "BE",
-                    "address_type": "physical",
-                }
-            ]
-        if group.wheelchair_access != Group.Access.UNKNOWN or group.accessibility_note:
-            data["accessibility"] = [
-                _clean(
-                    {
-                        "id": ids.derived(location_id, "accessibility"),
-                        "location_id": location_id,
-                        "description": str(group.get_wheelchair_access_display()),
-                        "details": group.accessibility_note,
-                    }
-                )
-            ]
-        return data
+        ]
+    return data
 
 
 def location_kinds(group: Group) -> list[tuple[str, str]]:
@@ -509,11 +527,10 @@ def service_at_location(
     sal_id = ids.make(sal_kind, group.pk)
     service_id = ids.make(ids.SERVICE, group.pk)
     location_id = ids.make(location_kind, group.pk)
-    with translation.override(ctx.language):
-        description = "{title} · {place}".format(
-            title=group.title,
-            place=_("online") if sal_kind == ids.SAL_VIRTUAL else group.municipality,
-        )
+    description = "{title} · {place}".format(
+        title=group.title,
+        place=_("online") if sal_kind == ids.SAL_VIRTUAL else group.municipality,
+    )
     data = {
         "id": sal_id,
         "service_id": service_id,
