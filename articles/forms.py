@@ -42,6 +42,12 @@ class OrientationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["theme"].widget.attrs["aria-describedby"] = self.theme_help_id
 
+    def _post_clean(self):
+        super()._post_clean()
+        if "theme" in self.errors:
+            error_id = f"{self['theme'].auto_id}-error"
+            self.fields["theme"].widget.attrs["aria-describedby"] += f" {error_id}"
+
     @property
     def theme_help_id(self) -> str:
         return f"{self['theme'].auto_id}-help"

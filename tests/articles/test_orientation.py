@@ -92,7 +92,7 @@ def test_missing_or_unknown_answer_is_explained(client, query):
     content = response.content.decode()
     assert "data-error-summary" in content
     assert 'href="#id_answer_0"' in content
-    assert 'aria-describedby="id_answer-error"' in content
+    assert 'aria-describedby="id_answer-help id_answer-error"' in content
     assert 'id="result"' not in content
 
 
@@ -124,3 +124,12 @@ def test_targets_are_validated():
         answer=answer, kind_of_target="group_search", audience="teenagers"
     ).full_clean()
     OrientationTarget(answer=answer, kind_of_target="network_lookup").full_clean()
+
+
+@pytest.mark.django_db
+def test_unknown_subject_is_explained_next_to_its_field(client):
+    OrientationTargetFactory(answer__slug="alone")
+    content = client.get(URL, {"answer": "alone", "theme": "nope"}).content.decode()
+    assert 'href="#id_theme"' in content
+    assert 'aria-describedby="id_theme-help id_theme-error"' in content
+    assert 'id="id_theme-error"' in content
