@@ -138,7 +138,7 @@ def read_csv(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
         return [], [_("This does not look like the export format: no “title” column.")]
     rows = []
     for row in reader:
-        clean = {key: (value or "").strip() for key, value in row.items() if key in known}
+        clean = {key: _restore((value or "").strip()) for key, value in row.items() if key in known}
         if any(clean.values()):
             rows.append((reader.line_num, clean))
     return rows, errors
@@ -516,6 +516,19 @@ def run_import(text: str, *, kind: str = "csv", dry_run: bool = True) -> ImportR
 
 
 # --- Export ------------------------------------------------------------------------------------
+# Spreadsheets run cells starting with these as formulas ("CSV injection"): the export
+# writes such text with a leading apostrophe, which the import removes again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _restore(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -573,5 +586,5 @@ def export_csv(groups=None, professionals=None) -> str:
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in export_rows(groups, professionals):
-        writer.writerow(row)
+        writer.writerow({key: _defuse(value) for key, value in row.items()})
     return buffer.getvalue()

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from directory import importers
 from directory.models import Group, Professional, Status
@@ -23,6 +24,13 @@ from tests.factories import (
 )
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "import-sample.csv"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Reasons are asserted in English (the messages are translated)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -111,6 +119,22 @@ def test_export_and_reimport_round_trip(reference):
     assert group.status_changes.first().message == "Changed by a bulk import."
 
 
+def test_export_defuses_spreadsheet_formulas_and_import_restores_them(reference):
+    group = GroupFactory(
+        title='=HYPERLINK("http://example.org")',
+        recurrence=Group.Recurrence.MONTHLY_NTH,
+        week_of_month=-1,
+    )
+    text = importers.export_csv()
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["title"] == '\'=HYPERLINK("http://example.org")'
+    assert row["week_of_month"] == "'-1"
+    [result] = importers.run_import(text, dry_run=False).rows
+    assert result.fate == "unchanged"
+    group.refresh_from_db()
+    assert group.title.startswith("=HYPERLINK")
+
+
 def test_rows_for_another_organisers_group_are_rejected(reference):
     group = GroupFactory()
     other = ProfessionalFactory()
@@ -161,6 +185,7 @@ def editor(db, django_user_model):
 
 
 def test_admin_import_preview_then_apply(client, editor, reference):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(editor)
     url = reverse("directory_admin:import")
     assert client.get(url).status_code == 200
