@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.factories import ThemeFactory
 from tests.trust.pages import load_demo_pages, practitioner_pages, practitioner_user
 
 # WCAG 2.0, 2.1 and 2.2, levels A and AA, plus axe's best practices (landmarks, headings).
@@ -129,34 +130,55 @@ def test_skip_link_and_visible_focus(live_server, page):
         assert max(ring["outline"], ring["card"]) >= 2, ring
 
 
-@pytest.mark.django_db(transaction=True)
-def test_form_errors_are_summarised_focused_and_linked(live_server, page):
-    page.goto(f"{live_server.url}/en/practitioners/signup/")
-    page.get_by_label("Email address").fill("not-an-address")
-    page.get_by_role("button", name="Create my account").click()
+def check_error_state(page, axe: Axe) -> None:
+    """The summary is focused (so announced) and links to the fields, which point back to
+    their messages; nothing else is wrong on the page (axe)."""
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
-    expect(summary).to_be_focused()  # announced: focus moves to it
+    expect(summary).to_be_focused()
     links = summary.locator("a")
     assert links.count() >= 1
     for i in range(links.count()):
         target = links.nth(i).get_attribute("href")
         assert target.startswith("#")
-        field = page.locator(target)
-        expect(field).to_have_count(1)
+        expect(page.locator(target)).to_have_count(1)
     # Each field in error says so and points to its message.
     invalid = page.locator("[aria-invalid='true']")
     assert invalid.count() >= 1
     for i in range(invalid.count()):
         field = invalid.nth(i)
-        described = (field.get_attribute("aria-describedby") or "").split()
+        # Radios and checkboxes are described by their fieldset (the GOV.UK pattern).
+        described = field.evaluate(
+            "el => (el.getAttribute('aria-describedby')"
+            " || el.closest('fieldset')?.getAttribute('aria-describedby') || '')"
+        ).split()
         messages = [
             page.locator(f"#{id_}").inner_text()
             for id_ in described
             if page.locator(f"#{id_}").count()
         ]
         assert any(m.strip() for m in messages), field.get_attribute("name")
+    assert axe_problems(page, axe) == []
     # Following a link of the summary puts the keyboard in the field.
     first = links.first.get_attribute("href")
     links.first.click()
     assert page.evaluate("document.activeElement.id") == first[1:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_form_errors_are_summarised_focused_and_linked(live_server, page):
+    axe = Axe()
+    page.goto(f"{live_server.url}/en/practitioners/signup/")
+    page.get_by_label("Email address").fill("not-an-address")
+    page.get_by_role("button", name="Create my account").click()
+    check_error_state(page, axe)
+
+    # The group submission form, sent empty from a phone.
+    ThemeFactory.create_batch(3)
+    log_in(page, live_server, practitioner_user())
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server.url}/en/practitioners/groups/new/")
+    page.locator("form.group-form button[type=submit]").last.click()
+    check_error_state(page, axe)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.console_errors == []
