@@ -122,7 +122,26 @@ class Stack:
             self.manage(*args)
         elif groups:
             log("no generate_groups command yet: demo groups only")
+        self.analyze()
         self.flush_redis()
+
+    def analyze(self) -> None:
+        """Planner statistics after bulk loads, as autovacuum would gather a minute later
+        (without them PostgreSQL plans a 10k-group search as if tables had one row)."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+
+    def drain(self, timeout: float = 120.0) -> None:
+        """Wait until the workers have answered what a load run left queued."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/healthz", timeout=timeout)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.5)
 
     # --- gunicorn ---------------------------------------------------------------------
     def start(self, *, wait: float = 30.0) -> None:
@@ -195,7 +214,7 @@ class Stack:
         return [int(pid) for pid in result.stdout.split()]
 
     # --- HTTP ---------------------------------------------------------------------------
-    def get(self, path: str, headers: dict | None = None, timeout: float = 10.0):
+    def get(self, path: str, headers: dict | None = None, timeout: float = 60.0):
         """(status, headers dict with lower-case names, body bytes)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:

@@ -95,8 +95,9 @@ def run_wrk(url: str, *, duration: int, connections: int, threads: int, headers=
 
 def measure(stack: Stack, label: str, path: str, args, headers=None) -> Result:
     headers = {**ACCEPT, **(headers or {})}
-    status, response_headers, body = stack.get(path, headers=headers)  # warm (fills the cache)
-    status, response_headers, body = stack.get(path, headers=headers)
+    stack.drain()  # nothing queued from the previous row
+    status, response_headers, body = stack.get(path, headers=headers, timeout=120)  # fills cache
+    status, response_headers, body = stack.get(path, headers=headers, timeout=120)
     if status != 200:
         raise RuntimeError(f"{path} answers {status}")
     output = run_wrk(
@@ -244,6 +245,7 @@ def main() -> int:
     if not args.skip_prepare:
         stack.prepare(groups=args.groups)
     else:
+        stack.analyze()
         stack.flush_redis()
     with stack:
         stack.start()
