@@ -271,3 +271,12 @@ def test_the_navigation_marks_the_current_page_and_section(client, pages):
     assert current(pages["orientation"]) == [("/en/orientation/", "page")]
     assert current(pages["login"]) == [("/en/practitioners/", "true")]
     assert current(pages["help"]) == []
+
+
+def test_the_500_page_needs_nothing_and_gives_the_crisis_numbers():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")  # no request, no database: as Django renders it
+    for number in ("tel:112", "tel:080032123", "tel:1813"):
+        assert f'href="{number}"' in html
+    assert "<script" not in html
