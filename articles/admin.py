@@ -35,6 +35,7 @@ class ArticleAdminForm(forms.ModelForm):
             "publish_at",
             "revised_on",
             "author_name",
+            "author_is_person",
             "translation_key",
             "hero_image",
             "hero_alt",
@@ -100,7 +101,16 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "language", "summary", "body", "themes"]}),
         (
             _("Publication"),
-            {"fields": ["status", "publish_at", "revised_on", "author_name", "preview_link"]},
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "revised_on",
+                    "author_name",
+                    "author_is_person",
+                    "preview_link",
+                ]
+            },
         ),
         (_("Translations"), {"fields": ["translation_key", "translations_panel"]}),
         (_("Image"), {"fields": ["hero_image", "hero_alt"], "classes": ["collapse"]}),

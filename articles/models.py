@@ -128,6 +128,11 @@ class Article(models.Model):
         default="",
         help_text=_("e.g. “The Healing Together editors”. Left empty, the site is the author."),
     )
+    author_is_person = models.BooleanField(
+        _("the author is a person"),
+        default=False,
+        help_text=_("Untick for a team, e.g. the editors (search engines are told which)."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -51,7 +51,12 @@ def article_json_ld(request, article: Article, rendered, references) -> str:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": article.publish_at.isoformat() if article.publish_at else None,
         "dateModified": article.modified_at.isoformat() if article.modified_at else None,
-        "author": {"@type": "Person", "name": article.author_name} if article.author_name else site,
+        "author": {
+            "@type": "Person" if article.author_is_person else "Organization",
+            "name": article.author_name,
+        }
+        if article.author_name
+        else site,
         "publisher": site,
         "wordCount": rendered.words,
         "timeRequired": f"PT{rendered.reading_minutes}M",

@@ -189,7 +189,7 @@ def test_detail_json_ld_is_valid_article_and_breadcrumbs(client, guide):
     assert article["headline"] == fr.title
     assert article["inLanguage"] == "fr"
     assert article["url"] == "http://testserver/fr/articles/quand-votre-enfant-va-mal/"
-    assert article["author"] == {"@type": "Person", "name": "La rédaction"}
+    assert article["author"] == {"@type": "Organization", "name": "La rédaction"}
     assert article["datePublished"] == fr.publish_at.isoformat()
     assert article["citation"][0]["identifier"]["value"] == "10.1111/j.1469-7610.2005.01451.x"
     assert breadcrumbs["@type"] == "BreadcrumbList"
@@ -236,3 +236,19 @@ def test_detail_query_count_does_not_grow_with_groups_or_references(client, guid
     GroupFactory.create_batch(4, published=True, themes=[adhd, anxiety])
     assert count_queries(client, fr.get_absolute_url()) == first
     assert first <= 16, first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("author", "is_person", "expected"),
+    [
+        ("Anne Exemple", True, {"@type": "Person", "name": "Anne Exemple"}),
+        ("", False, {"@type": "Organization", "name": "Healing Together"}),
+    ],
+)
+def test_json_ld_author(client, author, is_person, expected):
+    article = ArticleFactory(published=True, author_name=author, author_is_person=is_person)
+    content = client.get(article.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S).group(1)
+    author_ld = json.loads(block)[0]["author"]
+    assert {key: author_ld[key] for key in ("@type", "name")} == expected
