@@ -40,8 +40,8 @@ def card_key(group: Group, heading: str) -> str:
             "dir-card",
             _template_version(),
             str(group.pk),
-            f"{group.updated_at.timestamp():.0f}" if group.updated_at else "",
-            f"{group.owner.updated_at.timestamp():.0f}" if group.owner.updated_at else "",
+            group.updated_at.isoformat() if group.updated_at else "",
+            group.owner.updated_at.isoformat() if group.owner.updated_at else "",
             get_language() or "",
             today().isoformat(),
             "" if distance is None else f"{distance:.1f}",
@@ -50,8 +50,12 @@ def card_key(group: Group, heading: str) -> str:
     )
 
 
-def render_cards(groups, heading: str = "h3") -> list[tuple[Group, str]]:
-    """(group, card HTML) for each group, in order."""
+def render_cards(groups, heading: str = "h3", extra=None) -> list[tuple[Group, str, object]]:
+    """(group, card HTML, extra data) for each group, in order.
+
+    `extra(group)` computes data cached along with the card (the map marker), for the same
+    reasons and under the same key.
+    """
     keyed = [(card_key(group, heading), group) for group in groups]
     try:
         cached = cache.get_many([key for key, _ in keyed])
@@ -61,11 +65,16 @@ def render_cards(groups, heading: str = "h3") -> list[tuple[Group, str]]:
     fresh = {}
     for key, group in keyed:
         if key not in cached:
-            fresh[key] = render_to_string(CARD_TEMPLATE, {"group": group, "heading": heading})
+            html = render_to_string(CARD_TEMPLATE, {"group": group, "heading": heading})
+            fresh[key] = (str(html), extra(group) if extra else None)
     if fresh:
         try:
             cache.set_many(fresh, timeout=CARD_TIMEOUT)
         except Exception:
             logger.warning("Card cache unavailable", exc_info=True)
-    # Markup this module rendered itself (the cache stores it as plain text).
-    return [(group, mark_safe(cached.get(key) or fresh[key])) for key, group in keyed]
+    cards = []
+    for key, group in keyed:
+        html, data = cached.get(key) or fresh[key]
+        # Markup this module rendered itself (the cache stores it as plain text).
+        cards.append((group, mark_safe(html), data))
+    return cards

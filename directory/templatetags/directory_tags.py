@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -57,15 +57,14 @@ def region_groups(region, limit: int = 6) -> dict:
 @register.simple_tag
 def filter_options(name: str, options) -> str:
     """The checkboxes of one filter group: the search page has 80 of them, so they are
-    rendered here in Python rather than by a template loop (several times faster)."""
-    checked = mark_safe(" checked")  # a fixed attribute
-    return format_html_join(
-        "",
-        '<li><label class="choice"><input type="checkbox" name="{}" value="{}"{}> {}</label></li>',
-        (
-            (name, value, checked if is_checked else "", label)
-            for value, label, is_checked in options
-        ),
+    rendered here in plain Python rather than by a template loop (several times faster)."""
+    name = escape(name)
+    return mark_safe(  # every value and label is escaped just below
+        "".join(
+            f'<li><label class="choice"><input type="checkbox" name="{name}" '
+            f'value="{escape(value)}"{" checked" if checked else ""}> {escape(label)}</label></li>'
+            for value, label, checked in options
+        )
     )
 
 

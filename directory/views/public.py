@@ -115,10 +115,11 @@ class GroupListView(FilterView):
         filterset = self.filterset
         path = self.request.path
         groups = context["object_list"]
-        markers = [marker for marker in map(map_marker, groups) if marker]
+        cards = render_cards(groups, extra=map_marker)
+        markers = [marker for _, _, marker in cards if marker]
         online = [group for group in groups if not group.meets_in_person]
         context.update(
-            cards=render_cards(groups),
+            cards=cards,
             chips=filterset.chips(path),
             notices=filterset.notices,
             active_count=filterset.active_count(),
