@@ -256,6 +256,9 @@ MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+# django-leaflet writes these labels into its script; naming them here puts them in our own
+# catalogues, so Dutch, English and German pages don't fall back to django-leaflet's French.
+_LEAFLET_LABELS = (_("Reset view"), _("Background"))
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (50.55, 4.45),
     "DEFAULT_ZOOM": 7,
