@@ -26,6 +26,9 @@ and they know nothing about CSP nonces or publishing. This one:
 * stores each page that has no nonce gzip-compressed and sends it as it is to clients
   that accept gzip, so a hit neither compresses nor moves much out of Redis;
   GZipMiddleware, outside this one, compresses everything else;
+* with a shared cache (Redis), keeps for PAGE_CACHE_LOCAL_SECONDS (1 s) the generation
+  and the pages a process served in that process's memory, so most hits during a spike
+  never leave the process; other processes see a change within that second;
 * adds `X-Cache: hit|miss` (`bypass` for requests it does not look up);
 * turns a cache outage into slower pages, not errors: a failing cache is skipped for a
   few seconds.
@@ -44,6 +47,7 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -75,6 +79,8 @@ DEFAULT_EXCLUDED_PATHS = (
     r"^/[a-z]{2}(?:-[a-z]+)?/practitioners/",
 )
 CACHEABLE_METHODS = ("GET", "HEAD")
+# Part of every key: a release that stores entries differently never reads older ones.
+ENTRY_FORMAT = "v2"
 # Request headers that change what some views render (partial HTML for scripts):
 # they are part of the key, so responses may declare `Vary` on them.
 KEYED_REQUEST_HEADERS = ("X-Requested-With", "HX-Request")
@@ -122,6 +128,76 @@ class _Outage:
 outage = _Outage()
 
 
+class _LocalLayer:
+    """Each process's own short-term copy of the generation and of the pages it served.
+
+    With a shared cache (Redis) a hit costs a network round trip and unpickling; during a
+    traffic spike most requests are for a few pages. For PAGE_CACHE_LOCAL_SECONDS (1 s by
+    default) a process trusts the generation it last read and serves pages from its own
+    memory, so a hit touches nothing outside the process. The process that saves a change
+    forgets both at once; the other processes see the change within that many seconds.
+    Off with a process-local cache (LocMem: nothing to gain) or PAGE_CACHE_LOCAL_SECONDS=0.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.generation: int | None = None
+        self.checked = 0.0
+        self.entries: OrderedDict[str, tuple[int, float, tuple]] = OrderedDict()
+        self.size = 0
+
+    @staticmethod
+    def seconds() -> float:
+        return float(getattr(settings, "PAGE_CACHE_LOCAL_SECONDS", 1.0))
+
+    def enabled(self) -> bool:
+        if self.seconds() <= 0:
+            return False
+        backend = settings.CACHES[getattr(settings, "PAGE_CACHE_ALIAS", "default")]["BACKEND"]
+        return not backend.endswith("LocMemCache")
+
+    def trusted_generation(self) -> int | None:
+        if self.generation is not None and time.monotonic() - self.checked < self.seconds():
+            return self.generation
+        return None
+
+    def remember_generation(self, generation: int) -> None:
+        with self.lock:
+            if generation != self.generation:
+                self.entries.clear()
+                self.size = 0
+            self.generation = generation
+            self.checked = time.monotonic()
+
+    def get(self, key: str, generation: int) -> tuple | None:
+        with self.lock:
+            item = self.entries.get(key)
+            if item is None or item[0] != generation or item[1] < time.time():
+                return None
+            self.entries.move_to_end(key)
+            return item[2]
+
+    def put(self, key: str, generation: int, expires: float, entry: tuple) -> None:
+        limit = int(getattr(settings, "PAGE_CACHE_LOCAL_MAX_BYTES", 16 * 1024 * 1024))
+        with self.lock:
+            if generation != self.generation:
+                return
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[2][2])
+            self.entries[key] = (generation, expires, entry)
+            self.size += len(entry[2])
+            while self.size > limit and self.entries:
+                _key, (_gen, _expires, dropped) = self.entries.popitem(last=False)
+                self.size -= len(dropped[2])
+
+
+local = _LocalLayer()
+
+
 # --- Generation: one number in every key; changing it retires every cached page ---------
 def current_generation() -> int:
     """The generation in force, created when missing.
@@ -140,6 +216,7 @@ def current_generation() -> int:
 
 def invalidate_pages() -> None:
     """Retire every cached page (the next request starts a new generation)."""
+    local.clear()
     try:
         _cache().delete(_generation_key())
     except Exception as exc:  # a cache outage must never break an editor's save
@@ -342,10 +419,14 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if generation is not None and self._storable(request, response):
             entry = self._to_entry(request, response)
+            expires = time.time() + seconds
             try:
-                _cache().set(key, (generation, entry), seconds)
+                _cache().set(key, (generation, entry, expires), seconds)
             except Exception as exc:
                 outage.start(exc)
+            else:
+                if local.enabled():
+                    local.put(key, generation, expires, entry)
             if entry[-1]:  # the page is stored compressed: a gzip client gets that copy
                 _set_gzipped_body(request, response, entry[2])
         response.headers.setdefault("X-Cache", "miss")
@@ -353,19 +434,32 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _lookup(key: str) -> tuple[int, tuple | None]:
-        """The generation in force and the page stored under it, in one round trip.
+        """The generation in force and the page stored under it.
 
-        A page is stored with the generation it was rendered under; a page from an older
-        generation is a miss (and is overwritten by the fresh render).
+        From this process's memory while it trusts its copy of the generation (see
+        _LocalLayer), else from the shared cache in one round trip (MGET). A page is
+        stored with the generation it was rendered under; a page from an older generation
+        is a miss (and is overwritten by the fresh render).
         """
+        use_local = local.enabled()
+        if use_local:
+            generation = local.trusted_generation()
+            if generation is not None:
+                entry = local.get(key, generation)
+                if entry is not None:
+                    return generation, entry
         found = _cache().get_many([_generation_key(), key])
         generation = found.get(_generation_key())
         if generation is None:
-            return current_generation(), None
+            generation = current_generation()
+        if use_local:
+            local.remember_generation(generation)
         stored = found.get(key)
-        if stored is not None and stored[0] == generation:
-            return generation, stored[1]
-        return generation, None
+        if not isinstance(stored, tuple) or len(stored) != 3 or stored[0] != generation:
+            return generation, None  # absent, older, or written by another release
+        if use_local:
+            local.put(key, generation, stored[2], stored[1])
+        return generation, stored[1]
 
     # Which requests and responses ------------------------------------------------------
     def _eligible(self, request) -> bool:
@@ -401,7 +495,7 @@ class PageCacheMiddleware:
         varies = "|".join(request.headers.get(h, "") for h in KEYED_REQUEST_HEADERS)
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(f"{url}|{varies}".encode()).hexdigest()
-        return f"page:{request.method}:{language}:{digest}"
+        return f"page:{ENTRY_FORMAT}:{request.method}:{language}:{digest}"
 
     @staticmethod
     def _to_entry(request, response) -> tuple:

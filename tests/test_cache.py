@@ -86,6 +86,9 @@ urlconf = pytest.mark.urls("tests.test_cache")
 def _caching_on(settings):
     settings.PAGE_CACHE_SECONDS = 60
     page_cache.outage.reset()
+    page_cache.local.clear()
+    yield
+    page_cache.local.clear()
 
 
 # --- hits and misses ------------------------------------------------------------------------
@@ -138,7 +141,7 @@ def test_language_is_part_of_the_key(client):
     assert client.get("/nl/probe/")["X-Cache"] == "hit"
     assert client.get("/fr/probe/")["X-Cache"] == "hit"
     keys = [k for k in cache._cache if ":page:" in k]  # LocMem's own dict
-    assert sorted(re.search(r":page:GET:(\w+):", k).group(1) for k in keys) == ["fr", "nl"]
+    assert sorted(re.search(r":page:v\d+:GET:(\w+):", k).group(1) for k in keys) == ["fr", "nl"]
 
 
 @pytest.mark.django_db
@@ -525,8 +528,10 @@ def redis_cache(settings):
         }
     }
     caches["default"].clear()
+    page_cache.local.clear()
     yield caches["default"]
     caches["default"].clear()
+    page_cache.local.clear()
 
 
 @urlconf
@@ -565,3 +570,68 @@ def test_write_watcher_survives_execute_wrapper_blocks(db):
     wrappers = connection.execute_wrappers
     assert passthrough not in wrappers
     assert sum(isinstance(w, page_cache._WriteWatcher) for w in wrappers) == 1
+
+
+# --- the per-process layer (on with a shared cache such as Redis) ---------------------------------
+@pytest.fixture
+def local_layer(monkeypatch, settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    monkeypatch.setattr(page_cache.local, "enabled", lambda: True)
+    return page_cache.local
+
+
+@urlconf
+@pytest.mark.django_db
+def test_local_layer_serves_hits_without_the_shared_cache(client, local_layer, monkeypatch):
+    Network.objects.create(slug="a", short_name="Alpha", audience="adults")
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"
+
+    def unreachable(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(type(caches["default"]), "get_many", unreachable)
+    hit = client.get("/fr/probe/")
+    assert hit["X-Cache"] == "hit"
+    assert b"Alpha;" in hit.content
+
+
+@urlconf
+@pytest.mark.django_db
+def test_local_layer_forgets_at_once_what_this_process_changes(
+    client, local_layer, django_capture_on_commit_callbacks
+):
+    network = Network.objects.create(slug="a", short_name="Alpha", audience="adults")
+    client.get("/fr/probe/")
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        network.short_name = "Beta"
+        network.save()
+    response = client.get("/fr/probe/")
+    assert response["X-Cache"] == "miss"
+    assert b"Beta;" in response.content
+
+
+@urlconf
+@pytest.mark.django_db
+def test_local_layer_sees_other_processes_changes_within_its_seconds(client, local_layer, settings):
+    client.get("/fr/probe/")
+    # Another process invalidates: the shared generation goes, this process is not told.
+    cache.delete(page_cache.DEFAULT_GENERATION_KEY)
+    assert client.get("/fr/probe/")["X-Cache"] == "hit"  # trusted for a moment...
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0.000001
+    assert client.get("/fr/probe/")["X-Cache"] == "miss"  # ...then read again
+
+
+def test_local_layer_keeps_within_its_byte_limit(settings):
+    settings.PAGE_CACHE_LOCAL_MAX_BYTES = 250
+    layer = page_cache._LocalLayer()
+    layer.remember_generation(7)
+    far = 4_000_000_000.0
+    for n in range(5):
+        layer.put(f"k{n}", 7, far, (200, [], b"x" * 100, "", True))
+    assert list(layer.entries) == ["k3", "k4"]
+    assert layer.size == 200
+    assert layer.get("k4", 7) is not None
+    assert layer.get("k4", 8) is None  # another generation
+    layer.put("old", 7, 0.0, (200, [], b"x", "", True))
+    assert layer.get("old", 7) is None  # expired
