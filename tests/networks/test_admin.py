@@ -99,7 +99,10 @@ def test_mark_checked_today_action(client, admin_user, db):
     with time_machine.travel(dt.datetime(2027, 5, 4, 10, 0, tzinfo=dt.UTC)):
         client.force_login(admin_user)
         response = client.post(
-            url, {"action": "mark_checked_today", "_selected_action": pks, "index": 0}, follow=True
+            url,
+            {"action": "mark_checked_today", "_selected_action": pks, "index": 0},
+            follow=True,
+            headers={"accept-language": "en"},  # the admin speaks the editor's language
         )
     assert "2 networks marked as checked today." in response.content.decode()
     assert set(Network.objects.filter(pk__in=pks).values_list("last_checked", flat=True)) == {
