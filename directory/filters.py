@@ -313,7 +313,9 @@ class GroupFilterSet(django_filters.FilterSet):
         return queryset.of_kind(*value) if value else queryset
 
     def filter_region(self, queryset, name, value):
-        return queryset.in_region(*value) if value else queryset
+        if not value:
+            return queryset
+        return queryset.in_region(*[region for region in self.regions if region.code in value])
 
     def filter_day(self, queryset, name, value):
         return queryset.on_weekday(*value) if value else queryset

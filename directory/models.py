@@ -546,12 +546,19 @@ class GroupQuerySet(ModerationQuerySet):
         return self.filter(models.Q(owner=professional) | models.Q(pk__in=cofacilitated))
 
     def in_region(self, *regions):
-        """Regions as `Region` objects or codes; "DG" is the German-speaking Community."""
-        codes = {getattr(region, "code", region) for region in regions}
-        query = models.Q(region__code__in=codes - {"DG"})
-        if "DG" in codes:
+        """Regions as `Region` objects or codes; "DG" is the German-speaking Community.
+
+        With `Region` objects the test is on `region_id` alone (no join), which the search
+        indexes can answer.
+        """
+        objects = [r for r in regions if isinstance(r, Region) and r.code != "DG"]
+        codes = {getattr(r, "code", r) for r in regions if not isinstance(r, Region)}
+        query = models.Q(region__in=[r.pk for r in objects]) if objects else models.Q()
+        if codes - {"DG"}:
+            query |= models.Q(region__code__in=codes - {"DG"})
+        if "DG" in codes or any(getattr(r, "code", "") == "DG" for r in regions):
             query |= models.Q(postal_code__in_german_community=True)
-        return self.filter(query)
+        return self.filter(query) if query else self.none()
 
     def for_theme(self, *themes):
         """Themes as `Theme` objects or slugs (OR)."""
@@ -623,10 +630,10 @@ class GroupQuerySet(ModerationQuerySet):
         if not terms:
             return self
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
             tsquery = " & ".join(f"{term}:*" for term in terms)
-            return self.alias(search_vector=SearchVector("search_text", config="simple")).filter(
+            return self.alias(search_vector=_SearchVectorColumn()).filter(
                 search_vector=SearchQuery(tsquery, search_type="raw", config="simple")
             )
         if connection.vendor == "sqlite":
@@ -672,6 +679,19 @@ class GroupQuerySet(ModerationQuerySet):
                 changed.append(group)
         Group.objects.bulk_update(changed, ["next_session_on"], batch_size=1000)
         return len(changed)
+
+
+class _SearchVectorColumn(models.Expression):
+    """The PostgreSQL-only `search_vector` column (migration 0006) of the query's group table."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
 def _dec(value: float) -> Decimal:
@@ -1011,7 +1031,26 @@ class Group(ModeratedModel):
             models.Index(
                 fields=["status", "published_at", "id", "owner"], name="group_status_published"
             ),
-            models.Index(fields=["latitude", "longitude"], name="group_lat_lon"),
+            # The same, led by the coordinates, for searches around a postal code.
+            models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "status",
+                    "owner",
+                    "next_session_on",
+                    "id",
+                    "format",
+                    "kind",
+                    "price_type",
+                    "weekday",
+                    "region",
+                    "audiences",
+                    "child_age_bands",
+                    "languages",
+                ],
+                name="group_near_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
