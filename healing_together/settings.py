@@ -81,10 +81,11 @@ X_FRAME_OPTIONS = "DENY"
 # `check --deploy` warns (W021) whenever HSTS preload is off, which is a deliberate choice.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
-# Permissions-Policy: the site uses none of these browser features.
+# Permissions-Policy: the site uses none of these browser features (browsing-topics: no
+# interest-based advertising profile; it replaced FLoC's interest-cohort, which browsers reject).
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
 
 # --- Applications ------------------------------------------------------------------
