@@ -76,6 +76,9 @@ def test_every_page_type_passes_axe_at_every_width_and_calls_no_other_host(live_
             if width == DESKTOP:  # the same page at 200 % zoom reflows without sideways scroll
                 page.set_viewport_size({"width": ZOOMED, "height": 900})
                 found += overflow(page, ZOOMED)
+        # French, the default language, has longer words: it must fit a phone too.
+        page.goto(live_server.url + url.replace("/en/", "/fr/", 1), wait_until="networkidle")
+        found += [f"in French: {p}" for p in overflow(page, PHONE)]
         if page.console_errors:
             found.append(f"console errors: {page.console_errors}")
             page.console_errors.clear()

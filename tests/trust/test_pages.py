@@ -280,3 +280,18 @@ def test_the_500_page_needs_nothing_and_gives_the_crisis_numbers():
     for number in ("tel:112", "tel:080032123", "tel:1813"):
         assert f'href="{number}"' in html
     assert "<script" not in html
+
+
+@pytest.mark.django_db
+def test_the_networks_map_has_a_list_alternative(client, pages):
+    """Everything the map offers is in the page as plain links, even without JavaScript."""
+    from networks.models import Network, Region
+
+    content = client.get(pages["networks map"]).content.decode()
+    # The map section starts hidden: the script shows it. The list does not need it.
+    assert 'id="networks-map-section" aria-labelledby="map-title" hidden' in content
+    listing = content[content.index('class="region-list"') :]
+    for region in Region.objects.on_map():
+        assert region.name in listing, region.code
+    for network in Network.objects.for_children():
+        assert f'href="{network.get_absolute_url()}"' in listing, network.slug
