@@ -68,6 +68,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies append to X-Forwarded-For in front of the site: the visitor's
+# address is read from there (per-address limits), see middleware.ProxyClientAddressMiddleware.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # Staff (editors in the admin) get a working day, not two weeks (healing_together/logins.py).
 STAFF_SESSION_SECONDS = env_int("STAFF_SESSION_SECONDS", 60 * 60 * 8)
@@ -109,6 +112,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything below sees the visitor's address, not the proxy's.
+    "healing_together.middleware.ProxyClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML is compressed (static files come pre-compressed from whitenoise, above it).

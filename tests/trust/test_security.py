@@ -165,3 +165,44 @@ def test_session_cookie_is_http_only_and_lax(client, editor):
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert get_user_model().objects.get(pk=client.session["_auth_user_id"]) == editor
+
+
+# --- the visitor's address behind reverse proxies --------------------------------------------
+@pytest.mark.parametrize(
+    ("count", "forwarded", "seen"),
+    [
+        (0, "203.0.113.7", "10.0.0.1"),  # no proxy configured: the header is ignored
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "198.51.100.66, 203.0.113.7", "203.0.113.7"),  # the left entry is the client's lie
+        (2, "198.51.100.66, 203.0.113.7, 10.1.1.1", "203.0.113.7"),
+        (2, "203.0.113.7", "10.0.0.1"),  # fewer hops than proxies: left alone
+    ],
+)
+def test_client_address_from_trusted_proxies(settings, count, forwarded, seen):
+    from django.test import RequestFactory
+
+    from healing_together.middleware import ProxyClientAddressMiddleware
+
+    settings.TRUSTED_PROXY_COUNT = count
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    ProxyClientAddressMiddleware(lambda r: r.META["REMOTE_ADDR"])(request)
+    assert request.META["REMOTE_ADDR"] == seen
+
+
+def test_throttle_counts_visitors_separately_behind_a_proxy(client, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(
+            ADMIN_LOGIN,
+            {"username": "x", "password": "wrong"},
+            REMOTE_ADDR="10.9.9.9",
+            HTTP_X_FORWARDED_FOR="203.0.113.1",
+        )
+    # Another visitor through the same proxy still logs in.
+    response = client.post(
+        ADMIN_LOGIN,
+        {"username": editor.username, "password": PASSWORD},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.2",
+    )
+    assert response.status_code == 302
