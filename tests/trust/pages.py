@@ -55,6 +55,7 @@ def practitioner_pages() -> dict[str, str]:
         return {
             "dashboard": reverse("directory:dashboard"),
             "submission form": reverse("directory:group_create"),
+            "profile form": reverse("directory:profile"),
         }
 
 
