@@ -295,3 +295,13 @@ def test_the_networks_map_has_a_list_alternative(client, pages):
         assert region.name in listing, region.code
     for network in Network.objects.for_children():
         assert f'href="{network.get_absolute_url()}"' in listing, network.slug
+
+
+@pytest.mark.django_db
+def test_the_404_page_is_not_indexed_and_offers_help(client):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    page = Page(response.content.decode())
+    assert page.rel("canonical") == []
+    assert page.meta["robots"] == "noindex"
+    assert page.help_links == ["/en/help/"]
