@@ -141,7 +141,7 @@ def test_public_pages_have_canonical_and_their_own_social_meta(client, pages):
         assert page.meta["og:locale"] == "en_BE"
         # hreflang alternates for the four languages.
         hreflangs = {link.get("hreflang") for link in page.links if link.get("rel") == "alternate"}
-        assert {"fr", "nl", "de"} <= hreflangs, kind
+        assert {"fr", "nl", "de", "x-default"} <= hreflangs, kind
         if kind not in {"home", "group search"}:
             assert page.meta["og:title"] != SITE_OG_TITLE, f"{kind}: og:title left at default"
     _response, page = fetch(client, pages["article"])
