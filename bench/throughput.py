@@ -57,6 +57,8 @@ class Result:
     ratio: float = 0.0  # median over the rounds of (this row's req/s / the static file's)
     cpu_ms: float = 0.0  # server CPU (workers, Redis, PostgreSQL) per request
     static_cpu_ms: float = 0.0
+    static_p50_ms: float = 0.0
+    static_p99_ms: float = 0.0
 
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -170,6 +172,8 @@ def measure(stack: Stack, label: str, path: str, static_path: str, args, headers
         ratio=median(ratios) if ratios else 0.0,
         cpu_ms=median(p["cpu_ms"] for p in pages),
         static_cpu_ms=median(s["cpu_ms"] for s in statics),
+        static_p50_ms=median(s["p50_ms"] for s in statics),
+        static_p99_ms=median(s["p99_ms"] for s in statics),
     )
     log(
         f"{label:<28} {result.rps:6.0f} req/s ({result.ratio:4.0%} of static "
@@ -206,6 +210,13 @@ def print_table(results: list[Result], static_path: str, static_size: int, args)
         "ratio = req/s over the static file's req/s in the rounds beside it. CPU ms = server CPU "
         "(gunicorn workers, Redis, PostgreSQL) per request; CPU ratio = the static file's CPU "
         "per request over the page's, the ratio a machine with nothing else running would show."
+    )
+    print(
+        f"The static file itself: {min(r.static_rps for r in results):.0f} to "
+        f"{max(r.static_rps for r in results):.0f} req/s, p50 "
+        f"{median(r.static_p50_ms for r in results):.1f} ms, p99 "
+        f"{median(r.static_p99_ms for r in results):.1f} ms, "
+        f"{median(r.static_cpu_ms for r in results):.2f} CPU ms/request (medians over the rows)"
     )
     print("Paths:")
     for r in results:
