@@ -198,7 +198,9 @@ class GroupFilterSet(django_filters.FilterSet):
             if values:
                 clean.setlist(key, values)
 
-        query = " ".join(data.get("q", "").split())
+        # Control characters mean nothing in a search and cannot go into XML (feeds).
+        raw = "".join(ch for ch in data.get("q", "") if ch.isspace() or ch.isprintable())
+        query = " ".join(raw.split())
         if len(query) > MAX_QUERY_LENGTH:
             query = query[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or query[:MAX_QUERY_LENGTH]
             self.notices.append(

@@ -303,7 +303,7 @@ QUERY_PAGES = {
     "article": lambda c: c["article"].get_absolute_url(),
     "article feed": lambda c: url_or_skip("articles:article_feed"),
     "orientation": lambda c: "/en/orientation/",
-    "group feed": lambda c: url_or_skip("data:group_feed"),  # see KNOWN_FAILURES
+    "group feed": lambda c: url_or_skip("data:group_feed"),
     "api services": lambda c: url_or_skip("api:service_list"),
     "api locations": lambda c: url_or_skip("api:service_at_location_list"),
     "api organizations": lambda c: url_or_skip("api:organization_list"),
@@ -313,9 +313,7 @@ QUERY_PAGES = {
 
 # Server errors the fuzzing found in other apps' code, reported to their owners; the mark
 # goes when the fix lands (the test then passes as XPASS).
-KNOWN_FAILURES = {
-    "group feed": "directory/feeds.py: a control character in ?q= reaches the XML (500)",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -271,3 +271,12 @@ def test_empty_state_helps(client, places):
     online = QueryDict(response.context["online_url"].split("?", 1)[1])
     assert online["format"] == "online" and "postcode" not in online
     assert reverse("networks:help") in content
+
+
+@pytest.mark.django_db
+def test_control_characters_in_search_words_are_dropped(client):
+    # Found by fuzzing: a control character reached the feed's XML and broke it.
+    assert client.get("/en/groups/feed/", {"q": "anx\x00iety\x1b"}).status_code == 200
+    response = client.get("/en/groups/", {"q": "anx\x00iety"})
+    assert response.status_code == 200
+    assert response.context["filter"].data["q"] == "anxiety"
