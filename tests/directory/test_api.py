@@ -483,7 +483,7 @@ def test_served_hsds_schemas_are_up_to_date(db):
 def test_developer_page(client, theme, language):
     response = client.get(f"/{language}/developers/")
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "directory/developers.html"
+    assert response.templates[0].name == "directory/developers.html"
     content = response.content.decode()
     assert "http://testserver/api/hsds/openapi.json" in content
     assert "https://creativecommons.org/licenses/by/4.0/" in content
