@@ -832,6 +832,9 @@ class Group(ModeratedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # No index of its own: the search's covering indexes hold the region, and a separate
+        # one tempted SQLite into sorting a whole region's rows instead of walking them in order.
+        db_index=False,
         help_text=_(
             "Set from the postal code; for online groups, the region they serve (optional)."
         ),
