@@ -104,7 +104,8 @@ def _next_text(group: Group) -> str:
 
 def amount(value: Decimal) -> str:
     places = 0 if value == value.to_integral_value() else 2
-    return f"€{number_format(value, decimal_pos=places)}"
+    # Where the euro sign goes depends on the language ("€10", "10 €", "€ 10").
+    return _("€%(amount)s") % {"amount": number_format(value, decimal_pos=places)}
 
 
 def price_text(group: Group) -> str:
