@@ -36,7 +36,7 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from networks.i18n import translated
 from networks.models import PostalCode, Region
@@ -740,13 +740,15 @@ class Group(ModeratedModel):
         MONTHLY_NTH = "monthly_nth", _("The same weekday of each month (e.g. 2nd Tuesday)")
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 1, _("Monday")
-        TUESDAY = 2, _("Tuesday")
-        WEDNESDAY = 3, _("Wednesday")
-        THURSDAY = 4, _("Thursday")
-        FRIDAY = 5, _("Friday")
-        SATURDAY = 6, _("Saturday")
-        SUNDAY = 7, _("Sunday")
+        # A context of their own: a bare "Monday" in our catalogue would override Django's
+        # own, lower-case one in dates ("mardi 24 novembre", "un lundi sur deux").
+        MONDAY = 1, pgettext_lazy("weekday", "Monday")
+        TUESDAY = 2, pgettext_lazy("weekday", "Tuesday")
+        WEDNESDAY = 3, pgettext_lazy("weekday", "Wednesday")
+        THURSDAY = 4, pgettext_lazy("weekday", "Thursday")
+        FRIDAY = 5, pgettext_lazy("weekday", "Friday")
+        SATURDAY = 6, pgettext_lazy("weekday", "Saturday")
+        SUNDAY = 7, pgettext_lazy("weekday", "Sunday")
 
     class WeekOfMonth(models.IntegerChoices):
         FIRST = 1, _("first")
