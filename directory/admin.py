@@ -20,7 +20,7 @@ from .admin_moderation import (
     reject_action,
     request_changes_action,
 )
-from .models import Group, Professional, Status, StatusChange, Theme
+from .models import Group, Professional, SearchAlert, Status, StatusChange, Theme
 
 
 class StatusChangeInline(GenericTabularInline):
@@ -266,3 +266,30 @@ class GroupAdmin(GroupModerationMixin, admin.ModelAdmin):
     @admin.display(boolean=True, description=_("public"))
     def is_public(self, obj):
         return obj.status == Status.PUBLISHED and obj.owner.status == Status.PUBLISHED
+
+
+@admin.register(SearchAlert)
+class SearchAlertAdmin(admin.ModelAdmin):
+    """Email alerts of a search: read-only, so an editor can answer "am I subscribed?" or
+    delete an address on request; the visitor's own links do the rest."""
+
+    list_display = ["email", "query", "frequency", "language", "confirmed_at", "last_sent_at"]
+    list_filter = ["frequency", "language", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "email",
+        "query",
+        "frequency",
+        "language",
+        "created_at",
+        "confirmed_at",
+        "last_sent_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

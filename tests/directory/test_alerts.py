@@ -251,3 +251,19 @@ def test_subscribe_rate_limit(client, db):
     blocked = client.post("/en/alerts/new/", {"email": "p99@example.org", "frequency": "weekly"})
     assert blocked.status_code == 429
     assert SearchAlert.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_editors_can_look_up_and_delete_an_alert_in_admin(admin_client):
+    from directory.models import SearchAlert
+
+    alert = SearchAlert.objects.create(email="parent@example.org", query="theme=adhd")
+    changelist = admin_client.get("/admin/directory/searchalert/", {"q": "parent@example.org"})
+    assert changelist.status_code == 200
+    assert "parent@example.org" in changelist.content.decode()
+    assert admin_client.get("/admin/directory/searchalert/add/").status_code == 403
+    response = admin_client.post(
+        f"/admin/directory/searchalert/{alert.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not SearchAlert.objects.exists()
