@@ -773,6 +773,13 @@ class Group(ModeratedModel):
         "session_count",
     )
 
+    # No single-column indexes on the fields the search filters on (status, kind, format,
+    # price, weekday, region): `group_search_cover` and `group_near_cover` hold them all,
+    # and every extra index is work for each write and for PostgreSQL's planner.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+
     # What
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     title = models.CharField(_("title"), max_length=160)
@@ -786,7 +793,7 @@ class Group(ModeratedModel):
     description = models.TextField(
         _("description"), help_text=_("What happens in the group, who leads it, how it helps.")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="groups")
     # Who runs it
     owner = models.ForeignKey(
@@ -813,7 +820,7 @@ class Group(ModeratedModel):
     )
     languages = ChoiceSetField(_("languages"), choices_class=Language)
     # Where
-    format = models.CharField(_("format"), max_length=10, choices=Format.choices, db_index=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     venue_name = models.CharField(_("venue"), max_length=150, blank=True, default="")
     street_address = models.CharField(
         _("street and number"), max_length=200, blank=True, default=""
@@ -872,7 +879,7 @@ class Group(ModeratedModel):
     )
     # Price
     price_type = models.CharField(
-        _("price"), max_length=16, choices=Price.choices, default=Price.FREE, db_index=True
+        _("price"), max_length=16, choices=Price.choices, default=Price.FREE
     )
     price_amount = models.DecimalField(
         _("amount (EUR)"),
@@ -929,7 +936,6 @@ class Group(ModeratedModel):
         choices=Weekday.choices,
         null=True,
         blank=True,
-        db_index=True,
         help_text=_("Empty for a monthly date."),
     )
     week_of_month = models.SmallIntegerField(

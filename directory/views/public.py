@@ -98,14 +98,16 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
     def page(self, number):
-        """Sorted by distance, every group within reach must be sorted: then the page's ids
-        come first (a narrow query the coordinates index answers on its own) and the full
-        rows of those 20 after, so the database never sorts wide rows it then drops.
-        Other sorts follow an index and stop after a page: one query is cheaper."""
+        """The page's ids first, then those groups' full rows.
+
+        The id query touches only the search's covering indexes (no wide rows, no joins), so
+        it is cheap to plan and to run whatever the filters; by distance, every group within
+        reach is sorted, and it is better they are narrow. Fetching 20 rows by primary key
+        after that costs less than one query that joins, sorts and limits wide rows (on
+        PostgreSQL, planning that one took longer than running both).
+        """
         queryset = self.object_list
         annotations = list(queryset.query.annotation_select)
-        if not annotations:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
