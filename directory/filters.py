@@ -35,9 +35,10 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext, gettext_lazy as _
 
-from networks.models import PostalCode, Region
+from networks.models import PostalCode
 
 from .models import Group, Theme
+from .reference import search_reference
 from .text import MAX_QUERY_LENGTH
 
 DEFAULT_RADIUS_KM = 25
@@ -157,11 +158,13 @@ class GroupFilterSet(django_filters.FilterSet):
     def __init__(
         self, data=None, queryset=None, *, request=None, prefix=None, themes=None, regions=None
     ):
-        # `themes`/`regions` let a second filterset in the same request reuse the lists.
-        self.themes = list(Theme.objects.all()) if themes is None else list(themes)
-        self.regions = sorted(
-            Region.objects.all() if regions is None else regions, key=lambda r: str(r.name)
-        )
+        # The lists come from the cache (directory/reference.py) unless given.
+        if themes is None or regions is None:
+            cached_themes, cached_regions = search_reference()
+            themes = cached_themes if themes is None else themes
+            regions = cached_regions if regions is None else regions
+        self.themes = list(themes)
+        self.regions = sorted(regions, key=lambda r: str(r.name))
         self.notices: list[str] = []
         self.postal_code: PostalCode | None = None
         self.radius_km: int | None = None

@@ -280,3 +280,15 @@ def test_control_characters_in_search_words_are_dropped(client):
     response = client.get("/en/groups/", {"q": "anx\x00iety"})
     assert response.status_code == 200
     assert response.context["filter"].data["q"] == "anxiety"
+
+
+def test_theme_list_is_cached_and_refreshed_when_themes_change(client, django_assert_num_queries):
+    ThemeFactory(slug="grief", name_en="Grief")
+    client.get(URL)
+    theme = ThemeFactory(slug="hoarding", name_en="Hoarding")
+    assert "Hoarding" in client.get(URL).content.decode()
+    theme.name_en = "Collecting"
+    theme.save()
+    assert "Collecting" in client.get(URL).content.decode()
+    theme.delete()
+    assert "Collecting" not in client.get(URL).content.decode()
