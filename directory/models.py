@@ -325,8 +325,10 @@ class Theme(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Theme names are part of each group's search text.
-        for group in self.groups.all():
-            group.refresh_search_text()
+        groups = list(self.groups.select_related("postal_code").prefetch_related("themes"))
+        for group in groups:
+            group.search_text = group.build_search_text()
+        Group.objects.bulk_update(groups, ["search_text"], batch_size=500)
 
     def get_absolute_url(self) -> str:
         return f"{reverse('directory:group_list')}?theme={self.slug}"
