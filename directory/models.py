@@ -1063,6 +1063,9 @@ class Group(ModeratedModel):
                     "languages",
                 ],
                 name="group_near_cover",
+                # Only groups with a place: online ones (no coordinates) would sit at its end,
+                # where a planner walking it for another filter wastes a whole scan.
+                condition=models.Q(latitude__isnull=False),
             ),
         ]
         constraints = [
